@@ -1,0 +1,28 @@
+"""The HTTP API: django-ninja under /api/, session or personal-token auth, OpenAPI at /api/openapi.json."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from riposte.directory.api import router as directory_router
+from riposte.directory.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        agent = api_token_authenticate(token)
+        if agent is not None:
+            request.user = agent
+        return agent
+
+
+api = NinjaAPI(
+    title="Riposte API",
+    version="1",
+    # The browser session (with CSRF on unsafe methods) for HTMX and the front-end islands.
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", directory_router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoffeeConfig(AppConfig):
+    name = "riposte.coffee"
+    label = "coffee"

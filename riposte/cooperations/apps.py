@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CooperationsConfig(AppConfig):
+    name = "riposte.cooperations"
+    label = "cooperations"

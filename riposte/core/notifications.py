@@ -1,0 +1,62 @@
+"""Notifications: in-app (with an unread count) and by e-mail, as each agent prefers.
+
+Modules call `notification_send` inside their own transaction; e-mails leave through the task
+queue after the commit, so a rolled-back change never e-mails anybody.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+
+from riposte.core.models import Notification
+
+
+def notification_send(
+    *,
+    recipients: Iterable[Any],
+    actor: Any | None,
+    message: str | Promise,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+) -> list[Notification]:
+    """Notify each recipient once (the actor is never notified of their own action).
+
+    `message` is a translatable string with %(name)s placeholders: it is rendered in each
+    recipient's language.
+    """
+    from riposte.core.tasks import send_notification_email
+
+    seen: set[int] = set()
+    created: list[Notification] = []
+    for recipient in recipients:
+        if recipient.pk in seen or (actor is not None and recipient.pk == actor.pk):
+            continue
+        if not recipient.is_active:
+            continue
+        seen.add(recipient.pk)
+        with translation.override(recipient.language):
+            text = str(message) % (params or {})
+        created.append(Notification(recipient=recipient, actor=actor, message=text[:500], url=url))
+    Notification.objects.bulk_create(created)
+    for notification in created:
+        if notification.recipient.email_frequency == "immediate":
+            transaction.on_commit(
+                lambda pk=notification.pk: send_notification_email.enqueue(notification_id=pk)
+            )
+    return created
+
+
+def notifications_unread(agent: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=agent, read_at__isnull=True)
+
+
+def notifications_mark_read(*, agent: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the given notifications (or all of them) as read; only the agent's own."""
+    qs = notifications_unread(agent)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,55 @@
+"""Periodic jobs, enqueued by `riposte worker` when they fall due (no cron needed).
+
+Each job names the slot it is due for (a day, an hour...). A `ScheduledRun` row per (job, slot) is
+inserted before enqueuing; its unique constraint means that with N workers, one enqueues.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from riposte.core.models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    # Given the local time, the slot it is due for, or None when nothing is due yet.
+    slot: Callable[[dt.datetime], str | None]
+    enqueue: Callable[[], object]
+
+
+def daily_at(hour: int) -> Callable[[dt.datetime], str | None]:
+    def slot(now: dt.datetime) -> str | None:
+        return now.date().isoformat() if now.hour >= hour else None
+
+    return slot
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    from riposte.core.tasks import send_daily_digests
+
+    return [
+        PeriodicJob("core.daily_digest", daily_at(settings.DIGEST_HOUR), send_daily_digests.enqueue),
+    ]
+
+
+def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
+    local_now = timezone.localtime(now)
+    enqueued = []
+    for job in periodic_jobs():
+        slot = job.slot(local_now)
+        if slot is None:
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(job=job.name, slot=slot)
+                job.enqueue()
+        except IntegrityError:
+            continue  # another worker took this occurrence
+        enqueued.append(job.name)
+    return enqueued
