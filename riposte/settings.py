@@ -169,20 +169,29 @@ VIDEO_PROVIDER = os.getenv("VIDEO_PROVIDER", "jitsi")
 VIDEO_BASE_URL = os.getenv("VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")
 VIDEO_URL_TEMPLATE = os.getenv("VIDEO_URL_TEMPLATE", "{base}/{room}")
 
-EMAIL_HOST = os.getenv("EMAIL_HOST", "")
-EMAIL_PORT = envint("EMAIL_PORT", "587")
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
-EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
+# E-mail (Django 6.1 MAILERS). Without an SMTP host, e-mails are printed by the process that sends
+# them (the worker), so a demo never tries to reach a mail server.
+_smtp_host = os.getenv("EMAIL_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": envint("EMAIL_PORT", "587"),
+                "username": os.getenv("EMAIL_HOST_USER", ""),
+                "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": envbool("EMAIL_USE_TLS", "True") and not envbool("EMAIL_USE_SSL", "False"),
+                "use_ssl": envbool("EMAIL_USE_SSL", "False"),
+                "timeout": 20,
+            },
+        }
+        if _smtp_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "riposte@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Without an SMTP host, e-mails are printed by the process that sends them (the worker).
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
 
 # Hour (local time) at which the worker sends the daily notification digest.
 DIGEST_HOUR = envint("DIGEST_HOUR", "7")
