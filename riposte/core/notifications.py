@@ -5,6 +5,7 @@ queue after the commit, so a rolled-back change never e-mails anybody.
 """
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -45,7 +46,7 @@ def notification_send(
     for notification in created:
         if notification.recipient.email_frequency == "immediate":
             transaction.on_commit(
-                lambda pk=notification.pk: send_notification_email.enqueue(notification_id=pk)
+                partial(send_notification_email.enqueue, notification_id=notification.pk)
             )
     return created
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,13 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from riposte.core.http import AgentRequest
 from riposte.core.models import Notification
 from riposte.core.modules import MODULES
 from riposte.core.notifications import notifications_mark_read
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AgentRequest) -> HttpResponse:
     notifications = list(Notification.objects.filter(recipient=request.user)[:5])
     return render(request, "core/home.html", {"modules": MODULES, "notifications": notifications})
 
@@ -33,14 +35,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AgentRequest) -> HttpResponse:
     items = Notification.objects.filter(recipient=request.user)[:100]
     return render(request, "core/notifications.html", {"items": items})
 
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AgentRequest) -> HttpResponse:
     raw_ids = request.POST.getlist("id")
     ids = [int(i) for i in raw_ids if i.isdigit()] if raw_ids else None
     notifications_mark_read(agent=request.user, ids=ids)
@@ -67,5 +69,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        # request.user is a lazy proxy: type() of it is not the model.
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
     return response

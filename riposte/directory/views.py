@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from riposte.core import ratelimit
+from riposte.core.http import AgentRequest
 from riposte.core.permissions import role_required
 from riposte.directory import oidc
 from riposte.directory.forms import ImportForm, LoginForm, ProfileForm, TokenForm
@@ -115,7 +116,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AgentRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     page = Paginator(agents_search(query), 30).get_page(request.GET.get("page"))
     context = {"query": query, "page": page}
@@ -205,5 +206,7 @@ def import_directory(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(settings.IMPORT_MAX_BYTES + 1)
         report = directory_import(data=data, actor=request.user, dry_run=form.cleaned_data["dry_run"])  # type: ignore[arg-type]
-    status = 400 if report is not None and not report.ok else 200
+    # A refused file is a 400, whether the form (an empty upload) or the importer refused it.
+    refused = request.method == "POST" and (report is None or not report.ok)
+    status = 400 if refused else 200
     return render(request, "directory/import.html", {"form": form, "report": report}, status=status)
