@@ -217,6 +217,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Source maps are for developers' browsers only: not worth compressing at every deploy.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2 3gp 3gpp asf avi".split()),
+    *("m4v mkv mov mp4 mpeg mpg wmv ogv webm mp3 m4a ogg wav flac map".split()),
+]
 
 # HTTPS=1 in production behind a TLS-terminating reverse proxy.
 HTTPS = envbool("HTTPS", "False")

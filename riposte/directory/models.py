@@ -187,8 +187,10 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()
         self.search_text = self.build_search_text()
+        # The admin role is Django's superuser: one notion of "administrator", not two.
+        self.is_superuser = self.role == Role.ADMIN
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "email"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "email", "is_superuser"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
