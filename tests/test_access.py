@@ -1,0 +1,201 @@
+"""Who may reach which page: one row per URL and method, one expected outcome per actor.
+
+The table must cover every URL pattern of the site (the API has its own table in test_api_access.py,
+Django's admin is Django's): a new view without a row here fails `test_every_url_is_in_the_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from riposte.directory.models import Agent
+from riposte.directory.services import api_token_create
+
+ROLES = ("agent", "facilitator", "decision_maker", "moderator", "admin", "outsider")
+LOGGED_IN = ROLES[:-1]
+# The includes that are not in this table: Django's admin, and the API (see test_api_access.py).
+SKIPPED_INCLUDES = ("admin/", "api/")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to `to`; LOGIN is the redirect to the login page with ?next=<the requested path>."""
+
+    to: str
+
+
+LOGIN = Redirect("<login>")
+Outcome = int | Redirect
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def logged_in(outcome: Outcome) -> dict[str, Outcome]:
+    """Pages behind the login: the outsider is sent to the login page."""
+    return {**dict.fromkeys(LOGGED_IN, outcome), "outsider": LOGIN}
+
+
+def only(roles: tuple[str, ...], outcome: Outcome) -> dict[str, Outcome]:
+    """Reserved to some roles: other logged-in agents get 403, the outsider the login page."""
+    return {**logged_in(403), **dict.fromkeys(roles, outcome)}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    expect: dict[str, Outcome]
+    # Builds the path from the actors, creating whatever object the URL points to.
+    path: Callable[[dict[str, Agent | None]], str] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, actors: dict[str, Agent | None]) -> str:
+        return self.path(actors) if self.path is not None else reverse(self.name)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}"
+
+
+def _agent_page(actors: dict[str, Agent | None]) -> str:
+    return reverse("directory:agent", args=[actors["agent"].pk])  # type: ignore[union-attr]
+
+
+def _service_page(actors: dict[str, Agent | None]) -> str:
+    return reverse("directory:service", args=[actors["agent"].service.code])  # type: ignore[union-attr]
+
+
+def _module_page(actors: dict[str, Agent | None]) -> str:
+    return reverse("module", args=["initiatives"])
+
+
+def _revoke_alices_token(actors: dict[str, Agent | None]) -> str:
+    """The token belongs to the `agent` actor: nobody else may revoke it, not even an admin."""
+    token, _raw = api_token_create(agent=actors["agent"], name="script")  # type: ignore[arg-type]
+    return reverse("token-revoke", args=[token.pk])
+
+
+TOKENS = "/me/#tokens"
+
+ROUTES = [
+    Route("home", "GET", logged_in(200)),
+    Route("healthz", "GET", everyone(200)),
+    Route("notifications", "GET", logged_in(200)),
+    Route("notifications-read", "GET", logged_in(405)),
+    Route("notifications-read", "POST", logged_in(Redirect("/notifications/"))),
+    Route("set-language", "GET", everyone(405)),
+    Route("set-language", "POST", everyone(Redirect("/")), data={"language": "en", "next": "/"}),
+    Route("module", "GET", logged_in(200), path=_module_page),
+    Route("login", "GET", {**dict.fromkeys(LOGGED_IN, Redirect("/")), "outsider": 200}),
+    Route("logout", "GET", everyone(405)),
+    Route("logout", "POST", everyone(Redirect("/auth/login/"))),
+    # OIDC is off unless OIDC_ISSUER is set, which it is not in tests.
+    Route("oidc-login", "GET", everyone(404)),
+    Route("oidc-callback", "GET", everyone(404)),
+    Route("profile", "GET", logged_in(200)),
+    Route("token-create", "GET", logged_in(405)),
+    Route("token-create", "POST", logged_in(Redirect(TOKENS)), data={"name": "my script"}),
+    Route("token-revoke", "GET", logged_in(405), path=_revoke_alices_token),
+    Route(
+        "token-revoke",
+        "POST",
+        {**logged_in(404), "agent": Redirect(TOKENS)},
+        path=_revoke_alices_token,
+    ),
+    Route("directory:search", "GET", logged_in(200)),
+    Route("directory:agent", "GET", logged_in(200), path=_agent_page),
+    Route("directory:service", "GET", logged_in(200), path=_service_page),
+    Route("directory:import", "GET", only(("admin",), 200)),
+    # Without a file the form is refused (400): what matters here is who gets that far.
+    Route("directory:import", "POST", only(("admin",), 400), data={"dry_run": "on"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_access(route: Route, role: str, actors, client_for) -> None:
+    url = route.url(actors)
+    client = client_for(role)
+    response = client.post(url, route.data) if route.method == "POST" else client.get(url)
+
+    expected = route.expect[role]
+    if isinstance(expected, Redirect):
+        target = f"/auth/login/?next={quote(url, safe='/')}" if expected is LOGIN else expected.to
+        assert (response.status_code, response["Location"]) == (302, target)
+    else:
+        assert response.status_code == expected
+
+
+def test_table_has_every_role() -> None:
+    for route in ROUTES:
+        assert set(route.expect) == set(ROLES), route.id
+
+
+def _named_patterns(
+    patterns: list, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(qualified name, route) of every pattern, outside the skipped includes."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if not prefix and str(pattern.pattern) in SKIPPED_INCLUDES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_patterns(pattern.url_patterns, route, inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            # An unnamed pattern cannot be in the table: report it by its route.
+            yield (f"{namespace}{pattern.name}" if pattern.name else route), route
+
+
+def test_every_url_is_in_the_table() -> None:
+    tested = {route.name for route in ROUTES if route.method == "GET"}
+    missing = {
+        name: route
+        for name, route in _named_patterns(get_resolver().url_patterns)
+        if name not in tested
+    }
+    assert not missing, f"URL patterns without an access test in tests/test_access.py: {missing}"
+
+
+def test_the_walk_finds_the_known_urls() -> None:
+    """Guards the guard: a walk that found nothing would make the test above pass vacuously."""
+    names = dict(_named_patterns(get_resolver().url_patterns))
+    assert names["home"] == ""
+    assert names["directory:import"] == "directory/import/"
+    assert names["token-revoke"] == "me/tokens/<int:pk>/revoke/"
+    assert not any(route.startswith(SKIPPED_INCLUDES) for route in names.values())
+
+
+def test_post_only_views_have_a_post_row() -> None:
+    """A view that answers GET with 405 is POST-only: its POST must be in the table too."""
+    posted = {route.name for route in ROUTES if route.method == "POST"}
+    for route in ROUTES:
+        if route.method == "GET" and 405 in route.expect.values():
+            assert route.name in posted, route.name
+
+
+def test_unknown_module_is_404(client_for) -> None:
+    assert client_for("agent").get(reverse("module", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("role", LOGGED_IN)
+def test_admin_site_is_for_administrators_only(role: str, client_for) -> None:
+    response = client_for(role).get("/admin/")
+    if role == "admin":
+        assert response.status_code == 200
+    else:
+        assert (response.status_code, response["Location"]) == (302, "/admin/login/?next=/admin/")
+
+
+def test_admin_site_sends_the_outsider_to_its_login(client_for) -> None:
+    response = client_for("outsider").get("/admin/")
+    assert (response.status_code, response["Location"]) == (302, "/admin/login/?next=/admin/")
