@@ -153,6 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Failed logins allowed per e-mail and per client address within LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = envint("LOGIN_RATE_LIMIT", "5")
+LOGIN_RATE_LIMIT_PER_ADDRESS = envint("LOGIN_RATE_LIMIT_PER_ADDRESS", "50")
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: none).
+PROXY_COUNT = envint("PROXY_COUNT", "0")
 LOGIN_RATE_WINDOW = envint("LOGIN_RATE_WINDOW", "900")
 
 # ProConnect (or any OpenID Connect provider): enabled when OIDC_ISSUER is set.

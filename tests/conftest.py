@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from riposte.directory.models import Agent, Role, Service
@@ -21,6 +22,10 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate-limit counters and cached OIDC documents must not leak from one test to the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

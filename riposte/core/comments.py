@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +54,8 @@ def comment_create(
 
 def comment_hide(*, moderator: Any, comment: Comment, reason: str) -> Comment:
     """Moderators hide abusive content; it is kept (and audited), never deleted."""
+    if not moderator.has_role("moderator"):
+        raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the comment is hidden.")})
     with transaction.atomic():

@@ -44,16 +44,17 @@ FIRST_NAMES = (
     "Mamadou Mathieu Maxime Mehdi Nicolas Olivier Omar Paul Pierre Raphaël Romain Samir Samuel "
     "Sébastien Théo Thomas Vincent Yanis Youssef Célia Noé Hélio Anouk"
 ).split()
-LAST_NAMES = (
+# "_" joins the words of a compound surname, which split() would otherwise cut in two.
+LAST_NAMES = [name.replace("_", " ") for name in (
     "Abadie Aubert Barbier Baron Benoît Bertin Blanchard Bonnet Boucher Bouvier Brun Carpentier "
-    "Carré Chevalier Clément Colin Collet Coulibaly Da Silva Daniel Delmas Deschamps Diallo Diop "
+    "Carré Chevalier Clément Colin Collet Coulibaly Da_Silva Daniel Delmas Deschamps Diallo Diop "
     "Dubois Dumas Dupuis Durand Fabre Faure Fernandes Fontaine Fournier Gaillard Garnier Gauthier "
     "Gérard Girard Guérin Haddad Hamel Henry Huet Jacob Joly Kanté Keita Lacroix Lambert Laurent "
     "Leclerc Lefèvre Legrand Lemaire Leroy Lopez Lucas Marchand Martinez Masson Mercier Meunier "
     "Meyer Michel Morel Moreau Muller Nguyen Noël Perrin Petit Picard Poirier Renard Rey Richard "
     "Rivière Robin Roche Rousseau Roussel Roux Sanchez Schmitt Simon Sylla Touré Traoré Vasseur "
     "Vidal Vincent Wagner Weber"
-).split()
+).split()]
 
 DIRECTIONS = [
     ("DEF", "Direction de l'enfance et de la famille", ["Aide sociale à l'enfance", "Protection maternelle et infantile", "Accueil familial", "Adoption et accès aux origines", "Modes d'accueil"]),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from riposte.core.audit import audit_record
@@ -152,6 +153,8 @@ def _check_rows(header: list[str], rows: list[tuple[int, dict[str, str]]]) -> tu
         ]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     errors += [RowError(1, c, _("unknown column.")) for c in unknown]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    errors += [RowError(1, c, _("this column appears more than once.")) for c in repeated]
     if not rows:
         return [], [*errors, RowError(2, "", _("the file has a header but no agent."))]
 
@@ -204,7 +207,7 @@ def _check_rows(header: list[str], rows: list[tuple[int, dict[str, str]]]) -> tu
             row_errors.append(RowError(line, "skills", _("a skill is longer than 100 characters.")))
         errors += row_errors
         if not row_errors and service is not None:
-            values = {name: data.get(name, "") for name in PLAIN_FIELDS}
+            values = {name: data[name] for name in PLAIN_FIELDS if name in data}
             checked.append(_Row(line, email, values, service, site, role, skills, profiles))
     return checked, errors
 
@@ -223,8 +226,9 @@ def _agent_state(agent: Agent, skills: list[str], profiles: list[str]) -> tuple[
 def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool = False) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     if len(data) > settings.IMPORT_MAX_BYTES:
-        report.errors.append(RowError(0, "", _("the file is larger than %(max)s MB.") % {
-            "max": settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        # filesizeformat, not a division into MB: a limit under 1 MB must not read "0 MB".
+        report.errors.append(RowError(0, "", _("the file is larger than %(max)s.") % {
+            "max": filesizeformat(settings.IMPORT_MAX_BYTES)
         }))
         return report
     text = _decode(data)
@@ -235,10 +239,14 @@ def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool =
     if isinstance(parsed, RowError):
         report.errors.append(parsed)
         return report
-    rows, errors = _check_rows(*parsed)
+    header, raw_rows = parsed
+    rows, errors = _check_rows(header, raw_rows)
     if errors:
         report.errors = errors
         return report
+    # An optional column absent from the file leaves what the directory holds: an HR export
+    # without `role` or `skills` must not demote administrators nor wipe the skills agents entered.
+    keep = {c for c in ("site", "role", "skills", "support_profiles") if c not in header}
 
     with transaction.atomic():
         existing = {
@@ -256,15 +264,22 @@ def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool =
                 agent.set_unusable_password()
                 to_create.append((agent, row))
                 continue
-            before = _agent_state(
-                agent,
-                sorted(s.name for s in agent.skills.all()),
-                sorted(p.profile for p in agent.support_profiles.all()),
-            )
+            skills = sorted(s.name for s in agent.skills.all())
+            profiles = sorted(p.profile for p in agent.support_profiles.all())
+            before = _agent_state(agent, skills, profiles)
             for name, value in row.values.items():
                 setattr(agent, name, value)
-            agent.service, agent.site, agent.role = row.service, row.site, row.role
-            if _agent_state(agent, row.skills, row.profiles) == before:
+            agent.service = row.service
+            if "site" not in keep:
+                agent.site = row.site
+            if "role" not in keep:
+                agent.role = row.role
+            after = _agent_state(
+                agent,
+                skills if "skills" in keep else row.skills,
+                profiles if "support_profiles" in keep else row.profiles,
+            )
+            if after == before:
                 report.unchanged += 1
             else:
                 to_update.append((agent, row))
@@ -284,7 +299,7 @@ def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool =
             [*PLAIN_FIELDS, "service", "site", "role", "search_text"],
             batch_size=1000,
         )
-        _replace_skills_and_profiles(to_create + to_update)
+        _replace_skills_and_profiles(to_create + to_update, keep=keep)
         audit_record(
             actor=actor,
             action="directory.import",
@@ -293,11 +308,22 @@ def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool =
     return report
 
 
-def _replace_skills_and_profiles(pairs: list[tuple[Agent, _Row]]) -> None:
+def _replace_skills_and_profiles(pairs: list[tuple[Agent, _Row]], *, keep: set[str]) -> None:
     if not pairs:
         return
     # bulk_create did not return ids on every backend before Django 5; fetch them by e-mail.
     ids = dict(Agent.objects.filter(email__in=[r.email for _, r in pairs]).values_list("email", "pk"))
+    if "skills" not in keep:
+        _replace_skills(pairs, ids)
+    if "support_profiles" not in keep:
+        AgentSupportProfile.objects.filter(agent_id__in=ids.values()).delete()
+        AgentSupportProfile.objects.bulk_create(
+            [AgentSupportProfile(agent_id=ids[r.email], profile=p) for _, r in pairs for p in r.profiles],
+            batch_size=1000,
+        )
+
+
+def _replace_skills(pairs: list[tuple[Agent, _Row]], ids: dict[str, int]) -> None:
     wanted = {name for _, r in pairs for name in r.skills}
     Skill.objects.bulk_create([Skill(name=n) for n in wanted], ignore_conflicts=True)
     skill_ids = dict(Skill.objects.filter(name__in=wanted).values_list("name", "pk"))
@@ -305,10 +331,5 @@ def _replace_skills_and_profiles(pairs: list[tuple[Agent, _Row]]) -> None:
     through.objects.filter(agent_id__in=ids.values()).delete()
     through.objects.bulk_create(
         [through(agent_id=ids[r.email], skill_id=skill_ids[n]) for _, r in pairs for n in r.skills],
-        batch_size=1000,
-    )
-    AgentSupportProfile.objects.filter(agent_id__in=ids.values()).delete()
-    AgentSupportProfile.objects.bulk_create(
-        [AgentSupportProfile(agent_id=ids[r.email], profile=p) for _, r in pairs for p in r.profiles],
         batch_size=1000,
     )

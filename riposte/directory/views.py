@@ -24,7 +24,23 @@ from riposte.directory.services import agent_update_profile, api_token_create, a
 
 
 def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind PROXY_COUNT trusted proxies, each appends the address it saw
+    to X-Forwarded-For: the visitor's is the one the outermost trusted proxy appended."""
+    if settings.PROXY_COUNT:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= settings.PROXY_COUNT:
+            return forwarded[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _login(request: HttpRequest, agent: Agent, target: str) -> HttpResponse:
+    """Log in and apply the agent's language, whatever browser they come from."""
+    login(request, agent, backend="django.contrib.auth.backends.ModelBackend")
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax", secure=settings.HTTPS
+    )
+    return response
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -36,14 +52,19 @@ def _safe_next(request: HttpRequest) -> str:
 
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        keys = [f"login:email:{email}", f"login:ip:{_client_ip(request)}"]
-        limit, window = settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW
-        if any(ratelimit.is_blocked(k, limit=limit) for k in keys):
+        # Per e-mail (guessing one agent's password) and, more loosely, per address (one machine
+        # trying many agents; a whole office may share one address).
+        limits = {
+            f"login:email:{email}": settings.LOGIN_RATE_LIMIT,
+            f"login:ip:{_client_ip(request)}": settings.LOGIN_RATE_LIMIT_PER_ADDRESS,
+        }
+        window = settings.LOGIN_RATE_WINDOW
+        if any(ratelimit.is_blocked(k, limit=n) for k, n in limits.items()):
             form.add_error(None, _("Too many failed attempts. Wait %(minutes)s minutes and try again.") % {
                 "minutes": window // 60
             })
@@ -51,11 +72,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             agent = authenticate(request, email=email, password=form.cleaned_data["password"])
             if agent is not None:
-                ratelimit.reset(keys[0])
-                login(request, agent)
-                return redirect(_safe_next(request))
-            for key in keys:
-                ratelimit.hit(key, limit=limit, window=window)
+                ratelimit.reset(f"login:email:{email}")
+                return _login(request, agent, _safe_next(request))
+            for key, n in limits.items():
+                ratelimit.hit(key, limit=n, window=window)
             form.add_error(None, _("E-mail or password incorrect."))
     return render(
         request,
@@ -104,15 +124,21 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
             "provider": settings.OIDC_LABEL
         })
         return redirect("login")
-    agent = oidc.agent_for_claims(claims)
+    try:
+        agent = oidc.agent_for_claims(claims)
+    except oidc.AgentInactive:
+        messages.error(request, _(
+            "Your account (%(email)s) is deactivated. Ask your administrator."
+        ) % {"email": claims.email})
+        return redirect("login")
     if agent is None:
         messages.error(request, _(
             "Your account (%(email)s) is not in Riposte's directory. Ask your administrator to add you."
         ) % {"email": claims.email})
         return redirect("login")
-    login(request, agent, backend="django.contrib.auth.backends.ModelBackend")
+    response = _login(request, agent, reverse("home"))
     request.session["oidc_id_token"] = id_token
-    return redirect("home")
+    return response
 
 
 @login_required

@@ -179,7 +179,7 @@ def test_success_resets_the_emails_counter(agent, settings) -> None:
 
 def test_rate_limit_per_address(client, agent, facilitator, settings) -> None:
     """Trying many e-mails from one address blocks the address, whatever the e-mail."""
-    settings.LOGIN_RATE_LIMIT = 3
+    settings.LOGIN_RATE_LIMIT_PER_ADDRESS = 3
     for n in range(3):
         login(client, f"guess{n}@example.org", "wrong")
     assert login(client, "alice@example.org", PASSWORD).status_code == 429
@@ -282,3 +282,40 @@ def test_unknown_language_changes_nothing(client_for, agent) -> None:
 def test_language_switch_does_not_redirect_off_site(client) -> None:
     response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
     assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_an_office_sharing_one_address_is_not_locked_by_one_agent(client, agent, settings) -> None:
+    """The per-address limit is looser than the per-e-mail one: one agent's typos do not lock
+    out every colleague behind the same address."""
+    for _ in range(settings.LOGIN_RATE_LIMIT):
+        login(client, "someone@example.org", "wrong")
+    assert login(client, "alice@example.org", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_is_limited(agent, settings) -> None:
+    settings.PROXY_COUNT = 1
+    settings.LOGIN_RATE_LIMIT_PER_ADDRESS = 2
+    # Every request reaches the app from the proxy (127.0.0.1); the proxy appends the visitor.
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    for n in range(2):
+        login(attacker, f"guess{n}@example.org", "wrong")
+    assert login(attacker, "alice@example.org", PASSWORD).status_code == 429
+    # A forged header does not help: the proxy appends the real address last.
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4")
+    assert login(forged, "alice@example.org", PASSWORD).status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="5.6.7.8")
+    assert login(colleague, "alice@example.org", PASSWORD).status_code == 302
+
+
+def test_login_applies_the_agents_language(client, agent, settings) -> None:
+    agent.language = "en"
+    agent.save()
+    response = login(client, "alice@example.org", PASSWORD)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_logged_in_visitor_follows_a_local_next(client_for) -> None:
+    client = client_for("agent")
+    assert client.get("/auth/login/?next=/directory/")["Location"] == "/directory/"
+    assert client.get("/auth/login/?next=https://evil.example/")["Location"] == "/"

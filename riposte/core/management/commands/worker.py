@@ -1,6 +1,5 @@
 import logging
 import threading
-import time
 from typing import Any
 
 from django.core.management import call_command
@@ -36,7 +35,6 @@ class Command(BaseCommand):
         stop = threading.Event()
         scheduler = threading.Thread(target=_schedule_forever, args=(schedule_interval, stop), daemon=True)
         scheduler.start()
-        time.sleep(0)  # let the first tick run before the worker's first poll
         try:
             kwargs: dict[str, Any] = {"interval": interval, "verbosity": options["verbosity"]}
             if max_tasks is not None:
@@ -44,3 +42,4 @@ class Command(BaseCommand):
             call_command("db_worker", **kwargs)
         finally:
             stop.set()
+            scheduler.join(timeout=10)
