@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from riposte.core import ratelimit
 from riposte.core.http import AgentRequest
+from riposte.core.participation import participation_for
 from riposte.core.permissions import role_required
 from riposte.directory import oidc
 from riposte.directory.forms import ImportForm, LoginForm, ProfileForm, TokenForm
@@ -160,8 +161,7 @@ def agent_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         is_active=True,
     )
-    # What the agent takes part in: each module adds its own list here as it lands.
-    participation = {"comments": agent.comments.filter(hidden_at__isnull=True).count()}
+    participation = participation_for(agent)
     return render(request, "directory/agent.html", {"agent": agent, "participation": participation})
 
 

@@ -401,3 +401,14 @@ def test_token_command_refuses_an_inactive_agent(agent) -> None:
     with pytest.raises(CommandError):
         call_command("token", "create", agent.email, stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_agent_page_lists_what_the_agent_takes_part_in(client_for, agent, service) -> None:
+    from riposte.core.comments import comment_create
+
+    page = client_for("facilitator").get(f"/directory/agents/{agent.pk}/").content.decode()
+    assert "Rien pour l’instant." in page or "Rien pour l'instant." in page
+    comment_create(author=agent, target=service, body="Bonne idée")
+    comment_create(author=agent, target=service, body="Je m'en occupe")
+    page = client_for("facilitator").get(f"/directory/agents/{agent.pk}/").content.decode()
+    assert "2 commentaires" in page
