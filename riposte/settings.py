@@ -121,6 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "True"):
+    # Under ASGI Django runs each request in a thread of its own, so without a pool every request
+    # opens a PostgreSQL connection (a new server process) and closes it: the largest cost of a
+    # page (bench/README.md). psycopg's pool keeps connections open in each process; persistent
+    # connections (DB_CONN_MAX_AGE) cannot be combined with it and do not help under ASGI anyway.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DB_POOL_MIN_SIZE", "2"),
+        "max_size": envint("DB_POOL_MAX_SIZE", "10"),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
@@ -158,7 +168,8 @@ LOGIN_RATE_LIMIT_PER_ADDRESS = envint("LOGIN_RATE_LIMIT_PER_ADDRESS", "50")
 PROXY_COUNT = envint("PROXY_COUNT", "0")
 LOGIN_RATE_WINDOW = envint("LOGIN_RATE_WINDOW", "900")
 
-# ProConnect (or any OpenID Connect provider): enabled when OIDC_ISSUER is set.
+# ProConnect (or an OpenID Connect provider that, like it, signs its userinfo responses):
+# enabled when OIDC_ISSUER is set.
 OIDC_ISSUER = os.getenv("OIDC_ISSUER", "").rstrip("/")
 OIDC_CLIENT_ID = os.getenv("OIDC_CLIENT_ID", "")
 OIDC_CLIENT_SECRET = os.getenv("OIDC_CLIENT_SECRET", "")

@@ -31,6 +31,10 @@ class OIDCError(Exception):
     """Anything that makes a login attempt fail; the message is safe to show to the agent."""
 
 
+class AgentInactive(OIDCError):
+    """The claims match an agent whose account is deactivated."""
+
+
 @dataclass(frozen=True)
 class Claims:
     sub: str
@@ -60,13 +64,23 @@ def _http(url: str, *, data: dict[str, str] | None = None, token: str = "") -> t
         raise OIDCError(f"provider unreachable: {exc}") from exc
 
 
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise OIDCError("the provider answered something other than JSON") from exc
+    if not isinstance(data, dict):
+        raise OIDCError("the provider answered something other than a JSON object")
+    return data
+
+
 def discovery() -> dict[str, Any]:
     key = f"oidc:discovery:{settings.OIDC_ISSUER}"
     if (cached := cache.get(key)) is not None:
         return cached
     _, body = _http(settings.OIDC_ISSUER + "/.well-known/openid-configuration")
-    config = json.loads(body)
-    if config.get("issuer", "").rstrip("/") != settings.OIDC_ISSUER:
+    config = _json(body)
+    if str(config.get("issuer", "")).rstrip("/") != settings.OIDC_ISSUER:
         raise OIDCError("issuer mismatch in discovery document")
     cache.set(key, config, 3600)
     return config
@@ -77,13 +91,20 @@ def _keys(*, refresh: bool = False) -> KeySet:
     data = None if refresh else cache.get(key)
     if data is None:
         _, body = _http(discovery()["jwks_uri"])
-        data = json.loads(body)
+        data = _json(body)
         cache.set(key, data, 3600)
-    return KeySet.import_key_set(data)
+    try:
+        return KeySet.import_key_set(data)  # type: ignore[arg-type]
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        raise OIDCError(f"invalid key set: {exc}") from exc
 
 
-def _verify(token: str, **expected: Any) -> dict[str, Any]:
-    """Check the signature (refetching the keys once, for a key rotation) and the claims."""
+def _verify(token: str, *, required: tuple[str, ...] = (), **expected: Any) -> dict[str, Any]:
+    """Check the signature (refetching the keys once, for a key rotation) and the claims.
+
+    `iss` must be the issuer of the discovery document; each of `expected` must be present with
+    that value, each of `required` present; `exp`, `iat`, `nbf` are checked when present.
+    """
     for refresh in (False, True):
         try:
             decoded = jwt.decode(token, _keys(refresh=refresh), algorithms=ALGORITHMS)
@@ -91,7 +112,8 @@ def _verify(token: str, **expected: Any) -> dict[str, Any]:
         except JoseError as exc:
             if refresh:
                 raise OIDCError(f"invalid signature: {exc}") from exc
-    options: dict[str, Any] = {"iss": {"essential": True, "value": settings.OIDC_ISSUER}}
+    options: dict[str, Any] = {"iss": {"essential": True, "value": discovery()["issuer"]}}
+    options |= {name: {"essential": True} for name in required}
     options |= {name: {"essential": True, "value": value} for name, value in expected.items()}
     try:
         jwt.JWTClaimsRegistry(leeway=60, **options).validate(decoded.claims)
@@ -122,7 +144,9 @@ def authorization_url(session: Any) -> str:
 def complete(session: Any, *, code: str, state: str) -> tuple[Claims, str]:
     """Exchange the code and return the verified claims and the id_token (kept for logout)."""
     expected_state, nonce = session.pop("oidc_state", None), session.pop("oidc_nonce", None)
-    if not expected_state or not secrets.compare_digest(expected_state, state or ""):
+    # Bytes: compare_digest refuses str with non-ASCII characters, which anyone can put in a URL.
+    given = (state or "").encode()
+    if not (expected_state and nonce and secrets.compare_digest(expected_state.encode(), given)):
         raise OIDCError("state mismatch")
     if not code:
         raise OIDCError("no authorization code")
@@ -137,16 +161,22 @@ def complete(session: Any, *, code: str, state: str) -> tuple[Claims, str]:
             "client_secret": settings.OIDC_CLIENT_SECRET,
         },
     )
-    tokens = json.loads(body)
-    id_token = tokens.get("id_token", "")
-    id_claims = _verify(id_token, aud=settings.OIDC_CLIENT_ID, nonce=nonce)
+    tokens = _json(body)
+    id_token, access_token = str(tokens.get("id_token", "")), str(tokens.get("access_token", ""))
+    # OpenID Connect Core 3.1.3.7: iss, sub, aud, exp and iat are required in an id_token.
+    id_claims = _verify(
+        id_token, required=("sub", "exp", "iat"), aud=settings.OIDC_CLIENT_ID, nonce=nonce
+    )
 
-    content_type, body = _http(config["userinfo_endpoint"], token=tokens.get("access_token", ""))
-    if "application/jwt" in content_type:
-        info = _verify(body.decode())
-    else:
-        info = json.loads(body)
-    if info.get("sub") != id_claims.get("sub"):
+    # ProConnect always signs the userinfo response: an unsigned answer is refused, not trusted.
+    content_type, body = _http(config["userinfo_endpoint"], token=access_token)
+    if "application/jwt" not in content_type.lower():
+        raise OIDCError("userinfo is not a signed JWT")
+    try:
+        info = _verify(body.decode(), required=("sub",))
+    except UnicodeDecodeError as exc:
+        raise OIDCError("userinfo is not a signed JWT") from exc
+    if info["sub"] != id_claims["sub"]:
         raise OIDCError("userinfo subject differs from id_token subject")
     if not info.get("email"):
         raise OIDCError("no e-mail in userinfo")
@@ -163,14 +193,23 @@ def complete(session: Any, *, code: str, state: str) -> tuple[Claims, str]:
 
 @transaction.atomic
 def agent_for_claims(claims: Claims) -> Agent | None:
-    """The agent for these claims: matched on `sub`, else on e-mail (then `sub` is recorded)."""
+    """The active agent for these claims: matched on `sub`, else on e-mail (then `sub` is recorded).
+
+    None when no agent matches (and none may be created); AgentInactive for a deactivated agent,
+    who is left untouched. An e-mail already linked to another ProConnect identity matches nobody:
+    an administrator clears the old link, it is never silently moved.
+    """
     agent = Agent.objects.select_for_update().filter(oidc_sub=claims.sub).first()
     if agent is None:
-        agent = Agent.objects.select_for_update().filter(email=claims.email, oidc_sub__isnull=True).first()
-        if agent is not None:
+        agent = Agent.objects.select_for_update().filter(email=claims.email).first()
+        if agent is not None and agent.oidc_sub:
+            return None
+        if agent is not None and agent.is_active:
             agent.oidc_sub = claims.sub
             agent.save(update_fields=["oidc_sub"])
-            audit_record(actor=agent, action="agent.oidc_link", target=agent, changes={"siret": claims.siret})
+            audit_record(
+                actor=agent, action="agent.oidc_link", target=agent, changes={"siret": claims.siret}
+            )
     if agent is None and settings.OIDC_CREATE_AGENTS:
         agent = Agent.objects.create_user(
             claims.email,
@@ -178,9 +217,11 @@ def agent_for_claims(claims: Claims) -> Agent | None:
             last_name=claims.usual_name[:100],
             oidc_sub=claims.sub,
         )
-        audit_record(actor=agent, action="agent.oidc_create", target=agent, changes={"siret": claims.siret})
+        audit_record(
+            actor=agent, action="agent.oidc_create", target=agent, changes={"siret": claims.siret}
+        )
     if agent is not None and not agent.is_active:
-        return None
+        raise AgentInactive("agent deactivated")
     return agent
 
 
