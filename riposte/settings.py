@@ -121,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "True"):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "1"):
     # Under ASGI Django runs each request in a thread of its own, so without a pool every request
     # opens a PostgreSQL connection (a new server process) and closes it: the largest cost of a
     # page (bench/README.md). psycopg's pool keeps connections open in each process; persistent
