@@ -135,9 +135,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -195,7 +200,8 @@ MAILERS = {
                 "port": envint("EMAIL_PORT", "587"),
                 "username": os.getenv("EMAIL_HOST_USER", ""),
                 "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": envbool("EMAIL_USE_TLS", "True") and not envbool("EMAIL_USE_SSL", "False"),
+                "use_tls": envbool("EMAIL_USE_TLS", "True")
+                and not envbool("EMAIL_USE_SSL", "False"),
                 "use_ssl": envbool("EMAIL_USE_SSL", "False"),
                 "timeout": 20,
             },
@@ -233,8 +239,49 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 # Source maps are for developers' browsers only: not worth compressing at every deploy.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
-    *("jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2 3gp 3gpp asf avi".split()),
-    *("m4v mkv mov mp4 mpeg mpg wmv ogv webm mp3 m4a ogg wav flac map".split()),
+    *(
+        [
+            "jpg",
+            "jpeg",
+            "png",
+            "gif",
+            "webp",
+            "zip",
+            "gz",
+            "tgz",
+            "bz2",
+            "tbz",
+            "xz",
+            "br",
+            "swf",
+            "flv",
+            "woff",
+            "woff2",
+            "3gp",
+            "3gpp",
+            "asf",
+            "avi",
+        ]
+    ),
+    *(
+        [
+            "m4v",
+            "mkv",
+            "mov",
+            "mp4",
+            "mpeg",
+            "mpg",
+            "wmv",
+            "ogv",
+            "webm",
+            "mp3",
+            "m4a",
+            "ogg",
+            "wav",
+            "flac",
+            "map",
+        ]
+    ),
 ]
 
 # HTTPS=1 in production behind a TLS-terminating reverse proxy.

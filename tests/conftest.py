@@ -31,7 +31,9 @@ def _test_settings(settings):
 @pytest.fixture
 def service(db) -> Service:
     direction = Service.objects.create(code="DEF", name="Direction de l'enfance", level="direction")
-    return Service.objects.create(code="DEF-01", name="Aide sociale à l'enfance", level="service", parent=direction)
+    return Service.objects.create(
+        code="DEF-01", name="Aide sociale à l'enfance", level="service", parent=direction
+    )
 
 
 def _make(email: str, role: str, service: Service, **fields) -> Agent:
@@ -45,17 +47,23 @@ def agent(service) -> Agent:
 
 @pytest.fixture
 def facilitator(service) -> Agent:
-    return _make("fanny@example.org", Role.FACILITATOR, service, first_name="Fanny", last_name="Lebon")
+    return _make(
+        "fanny@example.org", Role.FACILITATOR, service, first_name="Fanny", last_name="Lebon"
+    )
 
 
 @pytest.fixture
 def decision_maker(service) -> Agent:
-    return _make("denis@example.org", Role.DECISION_MAKER, service, first_name="Denis", last_name="Marceau")
+    return _make(
+        "denis@example.org", Role.DECISION_MAKER, service, first_name="Denis", last_name="Marceau"
+    )
 
 
 @pytest.fixture
 def moderator(service) -> Agent:
-    return _make("morgane@example.org", Role.MODERATOR, service, first_name="Morgane", last_name="Tixier")
+    return _make(
+        "morgane@example.org", Role.MODERATOR, service, first_name="Morgane", last_name="Tixier"
+    )
 
 
 @pytest.fixture

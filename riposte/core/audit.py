@@ -9,7 +9,11 @@ from riposte.core.models import AuditEntry
 
 
 def audit_record(
-    *, actor: Any, action: str, target: models.Model | None = None, changes: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

@@ -27,7 +27,10 @@ def comment_create(
     if len(body) > MAX_LENGTH:
         raise ValidationError({"body": _("A comment is limited to 10,000 characters.")})
     content_type = ContentType.objects.get_for_model(target)
-    if parent is not None and (parent.content_type_id, parent.object_id) != (content_type.pk, target.pk):
+    if parent is not None and (parent.content_type_id, parent.object_id) != (
+        content_type.pk,
+        target.pk,
+    ):
         raise ValidationError({"parent": _("The reply must be on the same page as its comment.")})
     comment = Comment(
         content_type=content_type,
@@ -63,7 +66,9 @@ def comment_hide(*, moderator: Any, comment: Comment, reason: str) -> Comment:
         comment.hidden_by = moderator
         comment.hidden_reason = reason.strip()[:300]
         comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        audit_record(actor=moderator, action="comment.hide", target=comment, changes={"reason": reason})
+        audit_record(
+            actor=moderator, action="comment.hide", target=comment, changes={"reason": reason}
+        )
     return comment
 
 

@@ -11,6 +11,8 @@ def riposte(request: HttpRequest) -> dict[str, Any]:
 
     def unread() -> int:
         # Lazy: pages that never show the header (API, healthz) never pay for the query.
-        return notifications_unread(user).count() if user is not None and user.is_authenticated else 0
+        return (
+            notifications_unread(user).count() if user is not None and user.is_authenticated else 0
+        )
 
     return {"unread_count": unread, "nav_modules": MODULES}

@@ -15,7 +15,9 @@ class Comment(models.Model):
     content_type = models.ForeignKey(ContentType, models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="replies")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="comments")
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False)
@@ -51,7 +53,9 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agent", "content_type", "object_id"], name="follow_once"),
+            models.UniqueConstraint(
+                fields=["agent", "content_type", "object_id"], name="follow_once"
+            ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
@@ -60,7 +64,9 @@ class Follow(models.Model):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

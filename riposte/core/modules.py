@@ -19,19 +19,25 @@ MODULES = [
         "initiatives",
         _("Initiatives"),
         _("Axis 2 — Accelerating field initiatives"),
-        _("Bring an idea forward, find colleagues who had the same one, get help from the support team."),
+        _(
+            "Bring an idea forward, find colleagues who had the same one, get help from the support team."
+        ),
     ),
     Module(
         "cooperations",
         _("Cooperations"),
         _("Axis 1 — Emergencies and cooperations"),
-        _("Map the cooperations born in emergencies, debrief with their actors, compile a practical guide."),
+        _(
+            "Map the cooperations born in emergencies, debrief with their actors, compile a practical guide."
+        ),
     ),
     Module(
         "norms",
         _("Norms & authorisations"),
         _("Axis 3 — Debating authorisations"),
-        _("Put the authorisations opened in crises up for debate, consultation and dated decisions."),
+        _(
+            "Put the authorisations opened in crises up for debate, consultation and dated decisions."
+        ),
     ),
     Module(
         "coffee",

@@ -36,4 +36,6 @@ def _comments(agent: Any) -> list[Participation]:
     count = agent.comments.filter(hidden_at__isnull=True).count()
     if not count:
         return []
-    return [Participation(ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count})]
+    return [
+        Participation(ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count})
+    ]

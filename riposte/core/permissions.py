@@ -14,7 +14,9 @@ def require_role(request: HttpRequest, *roles: str) -> None:
         raise PermissionDenied
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """For views reserved to some roles: anonymous visitors go to the login page, others get 403."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

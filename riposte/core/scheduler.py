@@ -34,7 +34,9 @@ def periodic_jobs() -> list[PeriodicJob]:
     from riposte.core.tasks import send_daily_digests
 
     return [
-        PeriodicJob("core.daily_digest", daily_at(settings.DIGEST_HOUR), send_daily_digests.enqueue),
+        PeriodicJob(
+            "core.daily_digest", daily_at(settings.DIGEST_HOUR), send_daily_digests.enqueue
+        ),
     ]
 
 

@@ -28,7 +28,11 @@ def send_notification_email(*, notification_id: int) -> bool:
         with translation.override(recipient.language):
             body = render_to_string(
                 "core/email/notification.txt",
-                {"notifications": [notification], "agent": recipient, "site_root": settings.SITE_ROOT},
+                {
+                    "notifications": [notification],
+                    "agent": recipient,
+                    "site_root": settings.SITE_ROOT,
+                },
             )
             send_mail(
                 _("[Riposte] %(message)s") % {"message": notification.message[:80]},
@@ -80,6 +84,8 @@ def send_daily_digests() -> int:
                     None,
                     [agent.email],
                 )
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                emailed_at=timezone.now()
+            )
             sent += 1
     return sent

@@ -31,7 +31,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any failure means "down"; the reason goes to the logs, not to the world
         database = "error"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )
 
 
 @login_required
@@ -47,7 +49,9 @@ def notifications_read(request: AgentRequest) -> HttpResponse:
     ids = [int(i) for i in raw_ids if i.isdigit()] if raw_ids else None
     notifications_mark_read(agent=request.user, ids=ids)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=settings.HTTPS):
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=settings.HTTPS
+    ):
         target = reverse("notifications")
     return redirect(target)
 

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from riposte.directory.models import Agent, AgentSupportProfile, ApiToken, Commune, Service, Site, Skill
+from riposte.directory.models import (
+    Agent,
+    AgentSupportProfile,
+    ApiToken,
+    Commune,
+    Service,
+    Site,
+    Skill,
+)
 
 
 class SupportProfileInline(admin.TabularInline):
@@ -26,7 +34,22 @@ class AgentAdmin(UserAdmin):
         ("Access", {"fields": ["role", "is_active", "oidc_sub", "last_login", "date_joined"]}),
         ("Preferences", {"fields": ["language", "email_frequency"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "first_name", "last_name", "service", "role", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "service",
+                    "role",
+                    "password1",
+                    "password2",
+                ]
+            },
+        )
+    ]
 
 
 @admin.register(Service)

@@ -6,9 +6,13 @@ from riposte.directory.models import EmailFrequency, SupportProfile
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -27,7 +31,9 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    email_frequency = forms.ChoiceField(label=_("E-mail notifications"), choices=EmailFrequency.choices)
+    email_frequency = forms.ChoiceField(
+        label=_("E-mail notifications"), choices=EmailFrequency.choices
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def clean_skills(self) -> list[str]:
@@ -38,9 +44,13 @@ class ProfileForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. 'my script'"))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. 'my script'")
+    )
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8, comma or semicolon separated"))
-    dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check only, write nothing"), required=False, initial=True
+    )

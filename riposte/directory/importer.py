@@ -129,26 +129,36 @@ def _parse(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | Ro
                     _("this line has %(found)s fields, the header has %(expected)s.")
                     % {"found": len(values), "expected": len(header)},
                 )
-            rows.append((reader.line_num, dict(zip(header, (v.strip() for v in values), strict=True))))
+            rows.append(
+                (reader.line_num, dict(zip(header, (v.strip() for v in values), strict=True)))
+            )
             if len(rows) > settings.IMPORT_MAX_ROWS:
                 return RowError(
                     reader.line_num,
                     "",
-                    _("the file has more than %(max)s rows; split it.") % {"max": settings.IMPORT_MAX_ROWS},
+                    _("the file has more than %(max)s rows; split it.")
+                    % {"max": settings.IMPORT_MAX_ROWS},
                 )
     except csv.Error as exc:
-        return RowError(reader.line_num, "", _("the file cannot be read as CSV (%(error)s).") % {"error": exc})
+        return RowError(
+            reader.line_num, "", _("the file cannot be read as CSV (%(error)s).") % {"error": exc}
+        )
     return header, rows
 
 
-def _check_rows(header: list[str], rows: list[tuple[int, dict[str, str]]]) -> tuple[list[_Row], list[RowError]]:
+def _check_rows(
+    header: list[str], rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[_Row], list[RowError]]:
     errors: list[RowError] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return [], [
-            RowError(1, column, _("required column missing (expected: %(columns)s).") % {
-                "columns": ", ".join(REQUIRED_COLUMNS)
-            })
+            RowError(
+                1,
+                column,
+                _("required column missing (expected: %(columns)s).")
+                % {"columns": ", ".join(REQUIRED_COLUMNS)},
+            )
             for column in missing
         ]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
@@ -168,40 +178,69 @@ def _check_rows(header: list[str], rows: list[tuple[int, dict[str, str]]]) -> tu
         try:
             validate_email(email)
         except ValidationError:
-            row_errors.append(RowError(line, "email", _("'%(value)s' is not a valid e-mail address.") % {
-                "value": data["email"]
-            }))
+            row_errors.append(
+                RowError(
+                    line,
+                    "email",
+                    _("'%(value)s' is not a valid e-mail address.") % {"value": data["email"]},
+                )
+            )
         if email in seen:
-            row_errors.append(RowError(line, "email", _("duplicate of line %(line)s.") % {"line": seen[email]}))
+            row_errors.append(
+                RowError(line, "email", _("duplicate of line %(line)s.") % {"line": seen[email]})
+            )
         else:
             seen[email] = line
         for column in ("first_name", "last_name"):
             if not data[column]:
                 row_errors.append(RowError(line, column, _("required.")))
-        for column, limit in (("first_name", 100), ("last_name", 100), ("job_title", 200), ("phone", 30)):
+        for column, limit in (
+            ("first_name", 100),
+            ("last_name", 100),
+            ("job_title", 200),
+            ("phone", 30),
+        ):
             if len(data.get(column, "")) > limit:
-                row_errors.append(RowError(line, column, _("longer than %(max)s characters.") % {"max": limit}))
+                row_errors.append(
+                    RowError(line, column, _("longer than %(max)s characters.") % {"max": limit})
+                )
         service = services.get(data["service_code"])
         if service is None:
-            row_errors.append(RowError(line, "service_code", _("unknown service '%(code)s'.") % {
-                "code": data["service_code"]
-            }))
+            row_errors.append(
+                RowError(
+                    line,
+                    "service_code",
+                    _("unknown service '%(code)s'.") % {"code": data["service_code"]},
+                )
+            )
         site = None
         if site_name := data.get("site", ""):
             site = sites.get(site_name.casefold())
             if site is None:
-                row_errors.append(RowError(line, "site", _("unknown site '%(name)s'.") % {"name": site_name}))
+                row_errors.append(
+                    RowError(line, "site", _("unknown site '%(name)s'.") % {"name": site_name})
+                )
         role = data.get("role", "") or Role.AGENT
         if role not in Role.values:
-            row_errors.append(RowError(line, "role", _("unknown role '%(role)s' (expected: %(roles)s).") % {
-                "role": role, "roles": ", ".join(Role.values)
-            }))
+            row_errors.append(
+                RowError(
+                    line,
+                    "role",
+                    _("unknown role '%(role)s' (expected: %(roles)s).")
+                    % {"role": role, "roles": ", ".join(Role.values)},
+                )
+            )
         profiles = _split(data.get("support_profiles", ""))
         bad_profiles = [p for p in profiles if p not in SupportProfile.values]
         if bad_profiles:
-            row_errors.append(RowError(line, "support_profiles", _("unknown profile(s) %(names)s (expected: %(all)s).") % {
-                "names": ", ".join(bad_profiles), "all": ", ".join(SupportProfile.values)
-            }))
+            row_errors.append(
+                RowError(
+                    line,
+                    "support_profiles",
+                    _("unknown profile(s) %(names)s (expected: %(all)s).")
+                    % {"names": ", ".join(bad_profiles), "all": ", ".join(SupportProfile.values)},
+                )
+            )
         skills = _split(data.get("skills", ""))
         if any(len(s) > 100 for s in skills):
             row_errors.append(RowError(line, "skills", _("a skill is longer than 100 characters.")))
@@ -223,13 +262,20 @@ def _agent_state(agent: Agent, skills: list[str], profiles: list[str]) -> tuple[
     )
 
 
-def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool = False) -> ImportReport:
+def directory_import(
+    *, data: bytes, actor: Agent | None = None, dry_run: bool = False
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     if len(data) > settings.IMPORT_MAX_BYTES:
         # filesizeformat, not a division into MB: a limit under 1 MB must not read "0 MB".
-        report.errors.append(RowError(0, "", _("the file is larger than %(max)s.") % {
-            "max": filesizeformat(settings.IMPORT_MAX_BYTES)
-        }))
+        report.errors.append(
+            RowError(
+                0,
+                "",
+                _("the file is larger than %(max)s.")
+                % {"max": filesizeformat(settings.IMPORT_MAX_BYTES)},
+            )
+        )
         return report
     text = _decode(data)
     if isinstance(text, RowError):
@@ -303,7 +349,11 @@ def directory_import(*, data: bytes, actor: Agent | None = None, dry_run: bool =
         audit_record(
             actor=actor,
             action="directory.import",
-            changes={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+            changes={
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
         )
     return report
 
@@ -312,13 +362,19 @@ def _replace_skills_and_profiles(pairs: list[tuple[Agent, _Row]], *, keep: set[s
     if not pairs:
         return
     # bulk_create did not return ids on every backend before Django 5; fetch them by e-mail.
-    ids = dict(Agent.objects.filter(email__in=[r.email for _, r in pairs]).values_list("email", "pk"))
+    ids = dict(
+        Agent.objects.filter(email__in=[r.email for _, r in pairs]).values_list("email", "pk")
+    )
     if "skills" not in keep:
         _replace_skills(pairs, ids)
     if "support_profiles" not in keep:
         AgentSupportProfile.objects.filter(agent_id__in=ids.values()).delete()
         AgentSupportProfile.objects.bulk_create(
-            [AgentSupportProfile(agent_id=ids[r.email], profile=p) for _, r in pairs for p in r.profiles],
+            [
+                AgentSupportProfile(agent_id=ids[r.email], profile=p)
+                for _, r in pairs
+                for p in r.profiles
+            ],
             batch_size=1000,
         )
 

@@ -48,7 +48,12 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
 
     class Meta:
@@ -76,7 +81,9 @@ class Site(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    commune = models.ForeignKey(Commune, models.PROTECT, related_name="sites", verbose_name=_("commune"))
+    commune = models.ForeignKey(
+        Commune, models.PROTECT, related_name="sites", verbose_name=_("commune")
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -146,22 +153,34 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     service = models.ForeignKey(
-        Service, models.PROTECT, null=True, blank=True, related_name="agents", verbose_name=_("service")
+        Service,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name=_("service"),
     )
     site = models.ForeignKey(
         Site, models.SET_NULL, null=True, blank=True, related_name="agents", verbose_name=_("site")
     )
-    skills = models.ManyToManyField(Skill, blank=True, related_name="agents", verbose_name=_("skills"))
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="agents", verbose_name=_("skills")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # ProConnect's stable subject identifier, set on the first OIDC login.
-    oidc_sub = models.CharField(_("ProConnect identifier"), max_length=255, null=True, blank=True, unique=True)
+    oidc_sub = models.CharField(
+        _("ProConnect identifier"), max_length=255, null=True, blank=True, unique=True
+    )
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     email_frequency = models.CharField(
-        _("e-mail notifications"), max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.DAILY
+        _("e-mail notifications"),
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.DAILY,
     )
     # Lower-case, accent-free copy of names, e-mail, job and service, so that "celia" finds "Célia"
     # with the same query on SQLite and PostgreSQL. Maintained by save().
@@ -190,7 +209,12 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         # The admin role is Django's superuser: one notion of "administrator", not two.
         self.is_superuser = self.role == Role.ADMIN
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "email", "is_superuser"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_text",
+                "email",
+                "is_superuser",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -78,7 +78,10 @@ def agent_update_profile(
             [AgentSupportProfile(agent=agent, profile=p) for p in after]
         )
         audit_record(
-            actor=agent, action="agent.support_profiles", target=agent, changes={"before": before, "after": after}
+            actor=agent,
+            action="agent.support_profiles",
+            target=agent,
+            changes={"before": before, "after": after},
         )
     return agent
 
@@ -91,5 +94,7 @@ def agent_set_role(*, actor: Agent, agent: Agent, role: str) -> Agent:
     agent.role = role
     agent.full_clean(exclude=["password"])
     agent.save(update_fields=["role"])
-    audit_record(actor=actor, action="agent.role", target=agent, changes={"before": before, "after": role})
+    audit_record(
+        actor=actor, action="agent.role", target=agent, changes={"before": before, "after": role}
+    )
     return agent

@@ -28,7 +28,9 @@ def _client_ip(request: HttpRequest) -> str:
     """The visitor's address. Behind PROXY_COUNT trusted proxies, each appends the address it saw
     to X-Forwarded-For: the visitor's is the one the outermost trusted proxy appended."""
     if settings.PROXY_COUNT:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
         if len(forwarded) >= settings.PROXY_COUNT:
             return forwarded[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
@@ -66,9 +68,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         }
         window = settings.LOGIN_RATE_WINDOW
         if any(ratelimit.is_blocked(k, limit=n) for k, n in limits.items()):
-            form.add_error(None, _("Too many failed attempts. Wait %(minutes)s minutes and try again.") % {
-                "minutes": window // 60
-            })
+            form.add_error(
+                None,
+                _("Too many failed attempts. Wait %(minutes)s minutes and try again.")
+                % {"minutes": window // 60},
+            )
             status = 429
         else:
             agent = authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -81,8 +85,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/login.html",
-        {"form": form, "oidc_enabled": oidc.is_enabled(), "oidc_label": settings.OIDC_LABEL,
-         "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "oidc_enabled": oidc.is_enabled(),
+            "oidc_label": settings.OIDC_LABEL,
+            "next": request.GET.get("next", ""),
+        },
         status=status,
     )
 
@@ -102,9 +110,11 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     try:
         return redirect(oidc.authorization_url(request.session))
     except oidc.OIDCError:
-        messages.error(request, _("%(provider)s cannot be reached. Try again later.") % {
-            "provider": settings.OIDC_LABEL
-        })
+        messages.error(
+            request,
+            _("%(provider)s cannot be reached. Try again later.")
+            % {"provider": settings.OIDC_LABEL},
+        )
         return redirect("login")
 
 
@@ -112,30 +122,40 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not oidc.is_enabled():
         return render(request, "404.html", status=404)
     if request.GET.get("error"):
-        messages.error(request, _("The login was cancelled or refused by %(provider)s.") % {
-            "provider": settings.OIDC_LABEL
-        })
+        messages.error(
+            request,
+            _("The login was cancelled or refused by %(provider)s.")
+            % {"provider": settings.OIDC_LABEL},
+        )
         return redirect("login")
     try:
         claims, id_token = oidc.complete(
             request.session, code=request.GET.get("code", ""), state=request.GET.get("state", "")
         )
     except oidc.OIDCError:
-        messages.error(request, _("The login with %(provider)s failed. Please start again.") % {
-            "provider": settings.OIDC_LABEL
-        })
+        messages.error(
+            request,
+            _("The login with %(provider)s failed. Please start again.")
+            % {"provider": settings.OIDC_LABEL},
+        )
         return redirect("login")
     try:
         agent = oidc.agent_for_claims(claims)
     except oidc.AgentInactive:
-        messages.error(request, _(
-            "Your account (%(email)s) is deactivated. Ask your administrator."
-        ) % {"email": claims.email})
+        messages.error(
+            request,
+            _("Your account (%(email)s) is deactivated. Ask your administrator.")
+            % {"email": claims.email},
+        )
         return redirect("login")
     if agent is None:
-        messages.error(request, _(
-            "Your account (%(email)s) is not in Riposte's directory. Ask your administrator to add you."
-        ) % {"email": claims.email})
+        messages.error(
+            request,
+            _(
+                "Your account (%(email)s) is not in Riposte's directory. Ask your administrator to add you."
+            )
+            % {"email": claims.email},
+        )
         return redirect("login")
     response = _login(request, agent, reverse("home"))
     request.session["oidc_id_token"] = id_token
@@ -170,12 +190,16 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("parent__parent"), code=code)
     children = service.children.annotate(agent_count=Count("agents"))
     agents = service.agents.filter(is_active=True).order_by("last_name", "first_name")
-    return render(request, "directory/service.html", {"service": service, "children": children, "agents": agents})
+    return render(
+        request,
+        "directory/service.html",
+        {"service": service, "children": children, "agents": agents},
+    )
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    agent: Agent = request.user  # type: ignore[assignment]
+def profile(request: AgentRequest) -> HttpResponse:
+    agent = request.user
     initial = {
         "job_title": agent.job_title,
         "phone": agent.phone,
@@ -193,21 +217,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile is saved."))
             response = redirect("profile")
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax",
-                                secure=settings.HTTPS)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, agent.language, samesite="Lax", secure=settings.HTTPS
+            )
             return response
     tokens = agent.api_tokens.filter(revoked_at__isnull=True)
-    return render(request, "directory/profile.html", {
-        "form": form, "token_form": TokenForm(), "tokens": tokens, "new_token": request.session.pop("new_token", None)
-    })
+    return render(
+        request,
+        "directory/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": tokens,
+            "new_token": request.session.pop("new_token", None),
+        },
+    )
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AgentRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        _token, raw = api_token_create(agent=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, raw = api_token_create(agent=request.user, name=form.cleaned_data["name"])
         # Shown once on the next page, then gone: only its hash is stored.
         request.session["new_token"] = raw
     else:
@@ -217,21 +249,23 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AgentRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, agent=request.user)
-    api_token_revoke(agent=request.user, token=token)  # type: ignore[arg-type]
+    api_token_revoke(agent=request.user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect(reverse("profile") + "#tokens")
 
 
 @role_required("admin")
-def import_directory(request: HttpRequest) -> HttpResponse:
+def import_directory(request: AgentRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-        report = directory_import(data=data, actor=request.user, dry_run=form.cleaned_data["dry_run"])  # type: ignore[arg-type]
+        report = directory_import(
+            data=data, actor=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
     # A refused file is a 400, whether the form (an empty upload) or the importer refused it.
     refused = request.method == "POST" and (report is None or not report.ok)
     status = 400 if refused else 200

@@ -21,7 +21,11 @@ def test_catalogue_is_complete(language):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_compiled_catalogue_matches_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
-    po = {(e.msgid, e.msgstr) for e in polib.pofile(folder / "django.po") if not e.obsolete and not e.msgid_plural}
+    po = {
+        (e.msgid, e.msgstr)
+        for e in polib.pofile(folder / "django.po")
+        if not e.obsolete and not e.msgid_plural
+    }
     mo = {(e.msgid, e.msgstr) for e in polib.mofile(folder / "django.mo") if not e.msgid_plural}
     assert po - mo == set(), "run `cd riposte && django-admin compilemessages`"
 
@@ -32,7 +36,14 @@ def test_placeholders_survive_translation():
         for target in [entry.msgstr, *entry.msgstr_plural.values()]:
             if not target:
                 continue
-            for name in ("%(author)s", "%(count)s", "%(line)s", "%(provider)s", "%(email)s", "%(name)s"):
+            for name in (
+                "%(author)s",
+                "%(count)s",
+                "%(line)s",
+                "%(provider)s",
+                "%(email)s",
+                "%(name)s",
+            ):
                 if name in entry.msgid:
                     assert name in target, (entry.msgid, target)
 

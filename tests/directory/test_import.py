@@ -614,7 +614,9 @@ def test_admin_page_imports_a_good_file_and_audits_it(directory, client_for, adm
 
 
 def test_a_repeated_column_is_refused(db, service) -> None:
-    data = b"email,first_name,last_name,service_code,email\na@example.org,A,B,DEF-01,b@example.org\n"
+    data = (
+        b"email,first_name,last_name,service_code,email\na@example.org,A,B,DEF-01,b@example.org\n"
+    )
     report = directory_import(data=data)
     assert not report.ok
     assert [(e.line, e.column) for e in report.errors] == [(1, "email")]

@@ -24,16 +24,31 @@ def _schedule_forever(interval: float, stop: threading.Event) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (django.tasks, database backend) and enqueue periodic jobs when due."
+    help = (
+        "Run background jobs (django.tasks, database backend) and enqueue periodic jobs when due."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between queue polls.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between queue polls."
+        )
         parser.add_argument("--schedule-interval", type=float, default=30.0)
-        parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many tasks.")
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help="Exit after this many tasks."
+        )
 
-    def handle(self, *args: Any, interval: float, schedule_interval: float, max_tasks: int | None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        interval: float,
+        schedule_interval: float,
+        max_tasks: int | None,
+        **options: Any,
+    ) -> None:
         stop = threading.Event()
-        scheduler = threading.Thread(target=_schedule_forever, args=(schedule_interval, stop), daemon=True)
+        scheduler = threading.Thread(
+            target=_schedule_forever, args=(schedule_interval, stop), daemon=True
+        )
         scheduler.start()
         try:
             kwargs: dict[str, Any] = {"interval": interval, "verbosity": options["verbosity"]}

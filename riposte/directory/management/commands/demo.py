@@ -19,21 +19,33 @@ class Command(BaseCommand):
     help = "Build a fictional département over the real communes (deterministic for a seed)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--size", choices=list(SIZES), default="small",
-                            help="small: ~300 agents (default); full: 8,000 agents, 100+ services.")
+        parser.add_argument(
+            "--size",
+            choices=list(SIZES),
+            default="small",
+            help="small: ~300 agents (default); full: 8,000 agents, 100+ services.",
+        )
         parser.add_argument("--seed", type=int, default=93)
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete the existing directory (and what hangs on it) first.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the existing directory (and what hangs on it) first.",
+        )
 
     def handle(self, *args: Any, size: str, seed: int, reset: bool, **options: Any) -> None:
         if directory_has_data() and not reset:
-            self.stdout.write("The directory already has data: demo not rebuilt (use --reset to rebuild).")
+            self.stdout.write(
+                "The directory already has data: demo not rebuilt (use --reset to rebuild)."
+            )
         else:
             started = time.perf_counter()
             if reset:
                 demo_reset()
             with Progress(
-                TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
                 disable=options["verbosity"] == 0,
             ) as bar:
                 tasks: dict[str, Any] = {}
@@ -48,6 +60,6 @@ class Command(BaseCommand):
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
                 f"{counts['services']} services, {counts['sites']} sites (seed {seed})."
             )
-        self.stdout.write("\nDemo logins (password: %s)" % DEMO_PASSWORD)
-        for role, key, first, last, _job in ROLE_LOGINS:
+        self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
+        for role, key, *_rest in ROLE_LOGINS:
             self.stdout.write(f"  {role.label:<16} {key}@{DEMO_DOMAIN}")

@@ -8,11 +8,15 @@ from riposte.directory.importer import directory_import
 
 
 class Command(BaseCommand):
-    help = "Import agents from a CSV file (format in README.md). All or nothing; idempotent on e-mail."
+    help = (
+        "Import agents from a CSV file (format in README.md). All or nothing; idempotent on e-mail."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="Check the file and count, write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and count, write nothing."
+        )
 
     def handle(self, *args: Any, file: Path, dry_run: bool, **options: Any) -> None:
         try:
