@@ -62,4 +62,4 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:
-            self.stdout.write(f"  {role.label:<16} {key}@{DEMO_DOMAIN}")
+            self.stdout.write(f"  {role.label:<22} {key}@{DEMO_DOMAIN}")

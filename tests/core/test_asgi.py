@@ -1,0 +1,89 @@
+"""The production ASGI application (riposte/asgi.py) serves Django's views through its one-hop
+handler: requests, redirects, CSRF and sessions behave as under Django's stock handler."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+
+from riposte.asgi import SyncViewsASGIHandler, application
+from tests.conftest import PASSWORD
+
+
+def call(method: str, path: str, body: bytes = b"", headers: list | None = None) -> dict:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+        "headers": [(b"host", b"127.0.0.1"), *(headers or [])],
+    }
+
+    async def run() -> dict:
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
+        start = await communicator.receive_output(5)
+        chunks = []
+        while True:
+            message = await communicator.receive_output(5)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        return {
+            "status": start["status"],
+            "headers": {k.decode().lower(): v.decode() for k, v in start["headers"]},
+            "body": b"".join(chunks),
+        }
+
+    # Django runs each request's sync code in a thread of its own (ThreadSensitiveContext), with
+    # its own connection: tests that read rows use transaction=True so those rows are committed.
+    return async_to_sync(run)()
+
+
+def test_application_uses_the_one_hop_handler():
+    assert isinstance(application.application_mapping["http"], SyncViewsASGIHandler)
+
+
+@pytest.mark.django_db
+def test_healthz_through_asgi():
+    response = call("GET", "/healthz")
+    assert response["status"] == 200
+    assert json.loads(response["body"]) == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_login_required_redirects_through_asgi():
+    response = call("GET", "/")
+    assert response["status"] == 302
+    assert response["headers"]["location"] == "/auth/login/?next=/"
+
+
+@pytest.mark.django_db
+def test_post_without_csrf_token_is_refused_through_asgi():
+    response = call(
+        "POST",
+        "/auth/login/",
+        body=b"email=alice%40example.org&password=x",
+        headers=[(b"content-type", b"application/x-www-form-urlencoded")],
+    )
+    assert response["status"] == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_logs_in_through_asgi(agent):
+    from django.test import Client
+
+    client = Client()
+    client.login(email=agent.email, password=PASSWORD)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    response = call("GET", "/", headers=[(b"cookie", cookie)])
+    assert response["status"] == 200
+    assert "Célia" in response["body"].decode()
