@@ -1,10 +1,11 @@
 """The production ASGI application (riposte/asgi.py) serves Django's views through its one-hop
 handler: requests, redirects, CSRF and sessions behave as under Django's stock handler."""
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 
 from riposte.asgi import SyncViewsASGIHandler, application
@@ -43,9 +44,11 @@ def call(method: str, path: str, body: bytes = b"", headers: list | None = None)
             "body": b"".join(chunks),
         }
 
-    # Django runs each request's sync code in a thread of its own (ThreadSensitiveContext), with
-    # its own connection: tests that read rows use transaction=True so those rows are committed.
-    return async_to_sync(run)()
+    # A loop of its own in a thread of its own: the browser tests' Playwright keeps an event loop
+    # running in the main thread. Django runs each request's sync code in yet another thread, with
+    # its own connection, so tests that read rows use transaction=True to commit them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_application_uses_the_one_hop_handler():
