@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,7 +61,7 @@ def module(request: HttpRequest, slug: str) -> HttpResponse:
     """The module pages, in their empty state until each module's issue lands."""
     current = next((m for m in MODULES if m.slug == slug), None)
     if current is None:
-        return render(request, "404.html", status=404)
+        raise Http404
     return render(request, "core/module.html", {"module": current, "modules": MODULES})
 
 

@@ -361,10 +361,8 @@ def directory_import(
 def _replace_skills_and_profiles(pairs: list[tuple[Agent, _Row]], *, keep: set[str]) -> None:
     if not pairs:
         return
-    # bulk_create did not return ids on every backend before Django 5; fetch them by e-mail.
-    ids = dict(
-        Agent.objects.filter(email__in=[r.email for _, r in pairs]).values_list("email", "pk")
-    )
+    # bulk_create sets the new agents' primary keys (RETURNING on PostgreSQL and SQLite).
+    ids = {row.email: agent.pk for agent, row in pairs}
     if "skills" not in keep:
         _replace_skills(pairs, ids)
     if "support_profiles" not in keep:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -106,7 +106,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def oidc_login(request: HttpRequest) -> HttpResponse:
     if not oidc.is_enabled():
-        return render(request, "404.html", status=404)
+        raise Http404
     try:
         return redirect(oidc.authorization_url(request.session))
     except oidc.OIDCError:
@@ -120,7 +120,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
 
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not oidc.is_enabled():
-        return render(request, "404.html", status=404)
+        raise Http404
     if request.GET.get("error"):
         messages.error(
             request,
