@@ -110,7 +110,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'riposte.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Each of the request threads of a process keeps its connection (riposte/asgi.py).
+        conn_max_age=envint("DB_CONN_MAX_AGE", "600"),
         conn_health_checks=True,
     )
 }
@@ -122,10 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_POOL", "1"):
-    # Under ASGI Django runs each request in a thread of its own, so without a pool every request
-    # opens a PostgreSQL connection (a new server process) and closes it: the largest cost of a
-    # page (bench/README.md). psycopg's pool keeps connections open in each process; persistent
-    # connections (DB_CONN_MAX_AGE) cannot be combined with it and do not help under ASGI anyway.
+    # psycopg's pool keeps a few connections open in each process and lends one to each request;
+    # opening a PostgreSQL connection (a new server process) per request was the largest cost of a
+    # page (bench/README.md). Django's persistent connections (DB_CONN_MAX_AGE) cannot be combined
+    # with it; with DB_POOL=0 they keep one connection per request thread (riposte/asgi.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": envint("DB_POOL_MIN_SIZE", "2"),
@@ -135,9 +136,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "riposte.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to the database: one Redis GET per request
+    # instead of a SQL query, and nobody is logged out when Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

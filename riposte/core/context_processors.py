@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from riposte.core.modules import MODULES
+from riposte.core.modules import module_links
 from riposte.core.notifications import notifications_unread
 
 
@@ -15,4 +15,4 @@ def riposte(request: HttpRequest) -> dict[str, Any]:
             notifications_unread(user).count() if user is not None and user.is_authenticated else 0
         )
 
-    return {"unread_count": unread, "nav_modules": MODULES}
+    return {"unread_count": unread, "module_links": module_links()}

@@ -1,7 +1,10 @@
 """The five modules of Riposte, as the navigation and the home page show them."""
 
+import functools
 from dataclasses import dataclass
 
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,23 @@ class Module:
     name: str | Promise
     axis: str | Promise
     summary: str | Promise
+    # A module's own start page once it is built; until then the shared empty state (core.views).
+    url_name: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name) if self.url_name else reverse("module", args=[self.slug])
+
+
+@dataclass(frozen=True)
+class ModuleLink:
+    """A module as a page shows it: its URL and its texts already in the page's language."""
+
+    slug: str
+    url: str
+    name: str
+    axis: str
+    summary: str
 
 
 MODULES = [
@@ -52,3 +72,18 @@ MODULES = [
         _("Run a workshop live (notes, votes, roadmap) and turn its roadmap into tracked work."),
     ),
 ]
+
+
+def module_links() -> tuple[ModuleLink, ...]:
+    """The modules in the current language, for the menu of every page and the home page."""
+    return _module_links(translation.get_language(), get_script_prefix())
+
+
+@functools.cache
+def _module_links(language: str, script_prefix: str) -> tuple[ModuleLink, ...]:
+    # Built once per language and process: resolved in the template on each page, the URLs and
+    # lazy translations were a fifth of the home page's rendering time (bench/README.md).
+    with translation.override(language):
+        return tuple(
+            ModuleLink(m.slug, m.url, str(m.name), str(m.axis), str(m.summary)) for m in MODULES
+        )

@@ -18,7 +18,7 @@ from riposte.core.notifications import notifications_mark_read
 @login_required
 def home(request: AgentRequest) -> HttpResponse:
     notifications = list(Notification.objects.filter(recipient=request.user)[:5])
-    return render(request, "core/home.html", {"modules": MODULES, "notifications": notifications})
+    return render(request, "core/home.html", {"notifications": notifications})
 
 
 @never_cache
@@ -62,7 +62,7 @@ def module(request: HttpRequest, slug: str) -> HttpResponse:
     current = next((m for m in MODULES if m.slug == slug), None)
     if current is None:
         raise Http404
-    return render(request, "core/module.html", {"module": current, "modules": MODULES})
+    return render(request, "core/module.html", {"module": current})
 
 
 @require_POST
