@@ -2,7 +2,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export UV_PYTHON="${UV_PYTHON:-/root/.pyenv/versions/3.12.1/bin/python3.12}"
-export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"   # makes `bench` (settings, URLs) importable
+# `bench` (settings, URLs) importable; BENCH_SRC: a directory whose `riposte` package (another
+# revision's, bench/http_rev.sh) shadows the working tree's.
+export PYTHONPATH="${BENCH_SRC:+$BENCH_SRC:}$PWD${PYTHONPATH:+:$PYTHONPATH}"
 OUT="${OUT:-bench/out}"                                 # raw outputs, git-ignored
 PG_URL_BASE="${PG_URL_BASE:-postgres://postgres@127.0.0.1:5432}"
 mkdir -p "$OUT"

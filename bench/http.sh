@@ -7,6 +7,7 @@
 #   LOAD=0 bench/http.sh             # reuse the databases loaded by a previous run
 #   ASGI=stock bench/http.sh         # Django's stock ASGI handler (bench/asgi_stock.py), for A/B
 #   DB_POOL=0 bench/http.sh          # PostgreSQL without the connection pool, for A/B
+#   REDIS_URL= bench/http.sh         # without Redis (in-process cache, sessions in the database)
 #   ONLY='home|directory' bench/http.sh   # only the targets whose name matches (plus the bare view)
 #
 # The server is the production one: `riposte serve --workers 2` (Granian, ASGI, DEBUG off, static
@@ -43,6 +44,8 @@ TARGETS=(
 )
 
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False
+# Redis as in production (cache, sessions); REDIS_URL= (empty) runs without it.
+export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379/13}"
 export STATIC_ROOT="$PWD/$OUT/static"   # collectstatic into bench/out, not the shared staticfiles/
 SERVER_PID=""
 
@@ -71,7 +74,9 @@ start_server() {
     granian --interface asginl --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" \
       bench.asgi_stock:application >"$OUT/server_$1.log" 2>&1 &
   else
-    "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" >"$OUT/server_$1.log" 2>&1 &
+    # Granian puts its working directory first on sys.path: BENCH_SRC's riposte must be found there.
+    (cd "${BENCH_SRC:-.}" && exec "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS") \
+      >"$OUT/server_$1.log" 2>&1 &
   fi
   SERVER_PID=$!
   for _ in $(seq 120); do   # up to a minute: start-up is slow when the machine is busy
@@ -108,6 +113,7 @@ load_demo() {  # load_demo DB: a fresh database with the full demo (8,000 agents
 
 SQLITE_FILE="$PWD/$OUT/http.sqlite3"
 machine | tee "$OUT/http_machine$TAG.txt"
+echo "riposte from: $(cd "${BENCH_SRC:-.}" && python -c 'import riposte, os; print(os.path.dirname(riposte.__file__))'); REDIS_URL=${REDIS_URL:-unset}" | tee -a "$OUT/http_machine$TAG.txt"
 "$RIPOSTE" collectstatic --noinput --verbosity 0
 for db in $DBS; do
   case "$db" in
@@ -116,6 +122,7 @@ for db in $DBS; do
     *) echo "unknown database $db" >&2; exit 2 ;;
   esac
   [ "$LOAD" = 1 ] && load_demo "$db"
+  [ "${LOAD_ONLY:-0}" = 1 ] && continue
   agents=$(echo 'from riposte.directory.models import Agent; print(Agent.objects.count())' | "$RIPOSTE" shell 2>/dev/null | tail -1)
   say "$db: $agents agents; server on $BASE ($WORKERS processes)"
   start_server "$db"
@@ -146,11 +153,11 @@ for db in $DBS; do
   done
   stop_server
   # Markdown table; ratio = throughput / mean throughput of the two bare-view runs of this database.
-  awk -F'\t' -v db="$db" -v agents="$agents" -v asgi="$ASGI" -v pool="${DB_POOL:-1}" 'NR == 1 {next}
+  awk -F'\t' -v db="$db" -v agents="$agents" -v asgi="$ASGI" -v pool="${DB_POOL:-1}" -v redis="${REDIS_URL:+, Redis}" 'NR == 1 {next}
     {n++; name[n] = $1; path[n] = $2; rps[n] = $3; p50[n] = $4; p95[n] = $5; p99[n] = $6; err[n] = $8 + $9
      cpu[n] = $10; if ($2 == "/bench/bare") {bare += $3; nb++}}
     END {bare /= nb
-      printf "| %s%s, %s agents, %s ASGI handler | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/req | ratio to bare |\n", db, (db == "postgres" && pool == "0") ? " (no pool)" : "", agents, asgi
+      printf "| %s%s%s, %s agents, %s ASGI handler | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/req | ratio to bare |\n", db, (db == "postgres" && pool == "0") ? " (no pool)" : "", redis, agents, asgi
       printf "|---|---:|---:|---:|---:|---:|---:|---:|\n"
       for (i = 1; i <= n; i++) printf "| %s `%s` | %.0f | %.1f | %.1f | %.1f | %d | %.2f | %.0f%% |\n",
         name[i], path[i], rps[i], p50[i], p95[i], p99[i], err[i], cpu[i], 100 * rps[i] / bare}' \

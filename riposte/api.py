@@ -8,6 +8,7 @@ from ninja.security import HttpBearer, django_auth
 
 from riposte.directory.api import router as directory_router
 from riposte.directory.services import api_token_authenticate
+from riposte.initiatives.api import router as initiatives_router
 
 
 class TokenAuth(HttpBearer):
@@ -26,3 +27,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", directory_router)
+api.add_router("/", initiatives_router)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/tokens/", directory_views.token_create, name="token-create"),
     path("me/tokens/<int:pk>/revoke/", directory_views.token_revoke, name="token-revoke"),
     path("directory/", include("riposte.directory.urls")),
+    path("initiatives/", include("riposte.initiatives.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

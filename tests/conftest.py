@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from riposte.directory.models import Agent, Role, Service
+from riposte.initiatives import similarity
 
 PASSWORD = "a-long-test-password"
 
@@ -24,6 +25,8 @@ def _test_settings(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate-limit counters and cached OIDC documents must not leak from one test to the next.
     cache.clear()
+    # Nor the similarity index's vectors of another test's initiatives.
+    similarity.index_reset()
     yield
     cache.clear()
 

@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from riposte.directory.models import Agent
 from riposte.directory.services import api_token_create
+from riposte.initiatives.models import Initiative
+from riposte.initiatives.services import InitiativeData, help_request_open, initiative_create
 
 ROLES = ("agent", "facilitator", "decision_maker", "moderator", "admin", "outsider")
 LOGGED_IN = ROLES[:-1]
@@ -31,6 +33,8 @@ class Redirect:
 
 
 LOGIN = Redirect("<login>")
+# A redirect to the page of the object `path` made (it stores the URL in actors["made"]).
+OBJECT = Redirect("<object>")
 Outcome = int | Redirect
 
 
@@ -55,7 +59,8 @@ class Route:
     expect: dict[str, Outcome]
     # Builds the path from the actors, creating whatever object the URL points to.
     path: Callable[[dict[str, Agent | None]], str] | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    # A dict, or a function of what `path` made (see OBJECT) when the data names an object.
+    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)
 
     def url(self, actors: dict[str, Agent | None]) -> str:
         return self.path(actors) if self.path is not None else reverse(self.name)
@@ -84,6 +89,54 @@ def _revoke_alices_token(actors: dict[str, Agent | None]) -> str:
 
 
 TOKENS = "/me/#tokens"
+
+
+def _initiative(actors: dict[str, Any], *, draft: bool = False, title: str = "") -> Initiative:
+    """An initiative by the `agent` actor, published unless `draft`."""
+    data = InitiativeData(
+        title=title or "Appeler les aînés isolés pendant la canicule",
+        problem="Des personnes âgées restent seules chez elles sans nouvelles.",
+        idea="Une équipe d'agents volontaires les appelle chaque jour.",
+        whole_department=True,
+    )
+    return initiative_create(author=actors["agent"], data=data, submit=not draft)
+
+
+def _made(actors: dict[str, Any], initiative: Initiative) -> Initiative:
+    actors["made"] = initiative.get_absolute_url()
+    return initiative
+
+
+def _initiative_url(name: str, *, draft: bool = False) -> Callable[[dict[str, Any]], str]:
+    def build(actors: dict[str, Any]) -> str:
+        return reverse(name, args=[_made(actors, _initiative(actors, draft=draft)).pk])
+
+    return build
+
+
+def _help_request_url(name: str) -> Callable[[dict[str, Any]], str]:
+    def build(actors: dict[str, Any]) -> str:
+        initiative = _made(actors, _initiative(actors))
+        request = help_request_open(initiative=initiative, by=actors["agent"], profile="design")
+        return reverse(name, args=[request.pk])
+
+    return build
+
+
+def _merge_url(actors: dict[str, Any]) -> str:
+    source = _initiative(actors, title="Téléphoner chaque jour aux personnes âgées seules")
+    target = _made(actors, _initiative(actors))
+    actors["target"] = target.pk
+    return reverse("initiatives:merge", args=[source.pk])
+
+
+def _similar_url(actors: dict[str, Any]) -> str:
+    _initiative(actors)
+    return reverse("initiatives:similar") + "?title=Appeler+les+seniors&problem=Ils+sont+seuls"
+
+
+AUTHORS_AND_FACILITATORS = ("agent", "facilitator", "admin")
+FACILITATORS = ("facilitator", "admin")
 
 ROUTES = [
     Route("home", "GET", logged_in(200)),
@@ -116,19 +169,148 @@ ROUTES = [
     Route("directory:import", "GET", only(("admin",), 200)),
     # Without a file the form is refused (400): what matters here is who gets that far.
     Route("directory:import", "POST", only(("admin",), 400), data={"dry_run": "on"}),
+    Route("initiatives:list", "GET", logged_in(200)),
+    Route("initiatives:dashboard", "GET", logged_in(200)),
+    Route("initiatives:new", "GET", logged_in(200)),
+    # An empty form is refused (200, with its errors); a complete one is published.
+    Route("initiatives:new", "POST", logged_in(200), data={"title": ""}),
+    Route("initiatives:autosave", "GET", logged_in(405)),
+    Route("initiatives:autosave", "POST", logged_in(200), data={"title": "Un brouillon"}),
+    Route("initiatives:similar", "GET", logged_in(200), path=_similar_url),
+    Route("initiatives:detail", "GET", logged_in(200), path=_initiative_url("initiatives:detail")),
+    # A draft is its authors' own: for anyone else it does not exist.
+    Route(
+        "initiatives:detail",
+        "GET",
+        {**logged_in(404), "agent": 200},
+        path=_initiative_url("initiatives:detail", draft=True),
+    ),
+    Route(
+        "initiatives:edit",
+        "GET",
+        only(AUTHORS_AND_FACILITATORS, 200),
+        path=_initiative_url("initiatives:edit"),
+    ),
+    Route(
+        "initiatives:edit",
+        "GET",
+        {**logged_in(404), "agent": 200},
+        path=_initiative_url("initiatives:edit", draft=True),
+    ),
+    Route(
+        "initiatives:support", "GET", logged_in(405), path=_initiative_url("initiatives:support")
+    ),
+    Route(
+        "initiatives:support",
+        "POST",
+        logged_in(OBJECT),
+        path=_initiative_url("initiatives:support"),
+    ),
+    Route("initiatives:follow", "GET", logged_in(405), path=_initiative_url("initiatives:follow")),
+    Route(
+        "initiatives:follow", "POST", logged_in(OBJECT), path=_initiative_url("initiatives:follow")
+    ),
+    Route("initiatives:move", "GET", logged_in(405), path=_initiative_url("initiatives:move")),
+    Route(
+        "initiatives:move",
+        "POST",
+        only(FACILITATORS, OBJECT),
+        path=_initiative_url("initiatives:move"),
+        data={"to_stage": "qualifiee", "reason": "Le besoin est confirmé."},
+    ),
+    Route(
+        "initiatives:contribute",
+        "GET",
+        logged_in(405),
+        path=_initiative_url("initiatives:contribute"),
+    ),
+    Route(
+        "initiatives:contribute",
+        "POST",
+        logged_in(OBJECT),
+        path=_initiative_url("initiatives:contribute"),
+        data={"skill": "graphisme"},
+    ),
+    Route(
+        "initiatives:ask-help", "GET", logged_in(405), path=_initiative_url("initiatives:ask-help")
+    ),
+    Route(
+        "initiatives:ask-help",
+        "POST",
+        only(AUTHORS_AND_FACILITATORS, OBJECT),
+        path=_initiative_url("initiatives:ask-help"),
+        data={"profile": "legal"},
+    ),
+    Route(
+        "initiatives:comment", "GET", logged_in(405), path=_initiative_url("initiatives:comment")
+    ),
+    Route(
+        "initiatives:comment",
+        "POST",
+        logged_in(OBJECT),
+        path=_initiative_url("initiatives:comment"),
+        data={"body": "Bravo !"},
+    ),
+    Route("initiatives:merge", "GET", logged_in(405), path=_merge_url),
+    Route(
+        "initiatives:merge",
+        "POST",
+        only(AUTHORS_AND_FACILITATORS, OBJECT),
+        path=_merge_url,
+        data=lambda actors: {"target": actors["target"]},
+    ),
+    Route("initiatives:triage", "GET", only(FACILITATORS, 200)),
+    Route(
+        "initiatives:help-assign",
+        "GET",
+        only(FACILITATORS, 405),
+        path=_help_request_url("initiatives:help-assign"),
+    ),
+    Route(
+        "initiatives:help-assign",
+        "POST",
+        only(FACILITATORS, Redirect("/initiatives/triage/")),
+        path=_help_request_url("initiatives:help-assign"),
+    ),
+    Route(
+        "initiatives:help-close",
+        "GET",
+        logged_in(405),
+        path=_help_request_url("initiatives:help-close"),
+    ),
+    # Closing is for the support team; the authors may only cancel their request.
+    Route(
+        "initiatives:help-close",
+        "POST",
+        only(FACILITATORS, OBJECT),
+        path=_help_request_url("initiatives:help-close"),
+        data={"help_given": "Atelier de conception d'une heure."},
+    ),
+    Route(
+        "initiatives:help-close",
+        "POST",
+        only(AUTHORS_AND_FACILITATORS, OBJECT),
+        path=_help_request_url("initiatives:help-close"),
+        data={"cancel": "1"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
 def test_access(route: Route, role: str, actors, client_for) -> None:
+    actors = dict(actors)
     url = route.url(actors)
     client = client_for(role)
-    response = client.post(url, route.data) if route.method == "POST" else client.get(url)
+    data = route.data(actors) if callable(route.data) else route.data
+    response = client.post(url, data) if route.method == "POST" else client.get(url)
 
     expected = route.expect[role]
     if isinstance(expected, Redirect):
-        target = f"/auth/login/?next={quote(url, safe='/')}" if expected is LOGIN else expected.to
+        target = {
+            LOGIN: f"/auth/login/?next={quote(url, safe='/')}",
+            OBJECT: actors.get("made"),
+        }.get(expected, expected.to)
         assert (response.status_code, response["Location"]) == (302, target)
     else:
         assert response.status_code == expected

@@ -42,6 +42,7 @@ MODULES = [
         _(
             "Bring an idea forward, find colleagues who had the same one, get help from the support team."
         ),
+        url_name="initiatives:list",
     ),
     Module(
         "cooperations",

@@ -1,0 +1,182 @@
+"""Reads on initiatives: what an agent may see, the filtered list, the search, the dashboard."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from riposte.core.models import Follow
+from riposte.initiatives.models import HelpRequest, Initiative, Stage, StageChange
+
+SORTS = {
+    "recent": ("-submitted_at", "-id"),
+    "oldest": ("submitted_at", "id"),
+    "supports": ("-support_count", "-submitted_at", "-id"),
+    "title": ("title", "id"),
+}
+
+
+def initiatives_visible_to(agent: Any) -> QuerySet[Initiative]:
+    """Submitted initiatives, and the agent's own drafts."""
+    mine = Q(author=agent) | Q(coauthors=agent)
+    drafts = Initiative.objects.filter(mine, submitted_at__isnull=True).values("pk")
+    return Initiative.objects.filter(Q(submitted_at__isnull=False) | Q(pk__in=drafts))
+
+
+@dataclass
+class Filters:
+    stage: str = ""
+    theme: str = ""
+    service: str = ""
+    commune: str = ""
+    need: str = ""
+    mine: bool = False
+    followed: bool = False
+    q: str = ""
+    sort: str = "recent"
+
+
+NEEDS = {
+    "time": Q(needs_time=True),
+    "budget": Q(needs_budget=True),
+    "partners": ~Q(needs_partners=""),
+    "authorisation": Q(needs_authorisation=True),
+    "help": Q(help_requests__status__in=["open", "assigned"]),
+}
+
+
+def initiatives_list(agent: Any, filters: Filters) -> QuerySet[Initiative]:
+    """The browse list: open (not merged) initiatives the agent may see, filtered and sorted."""
+    qs = initiatives_visible_to(agent).filter(merged_into__isnull=True)
+    if filters.stage in Stage.values:
+        qs = qs.filter(stage=filters.stage)
+    if filters.theme:
+        qs = qs.filter(themes__slug=filters.theme)
+    if filters.service:
+        qs = qs.filter(services__code=filters.service)
+    if filters.commune:
+        qs = qs.filter(Q(communes__insee_code=filters.commune) | Q(whole_department=True))
+    if filters.need in NEEDS:
+        qs = qs.filter(pk__in=Initiative.objects.filter(NEEDS[filters.need]).values("pk"))
+    if filters.mine:
+        qs = qs.filter(
+            pk__in=Initiative.objects.filter(Q(author=agent) | Q(coauthors=agent)).values("pk")
+        )
+    if filters.followed:
+        qs = qs.filter(
+            Exists(
+                Follow.objects.filter(
+                    agent=agent,
+                    content_type__app_label="initiatives",
+                    content_type__model="initiative",
+                    object_id=OuterRef("pk"),
+                )
+            )
+        )
+    if filters.q.strip():
+        qs = qs.filter(pk__in=search_ids(filters.q))
+    order = SORTS.get(filters.sort, SORTS["recent"])
+    if filters.sort == "supports":
+        qs = qs.annotate(support_count=Count("supports", distinct=True))
+    return qs.select_related("author").prefetch_related("themes").order_by(*order).distinct()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_ids(query: str) -> Any:
+    """Ids of the initiatives matching every word of `query`: PostgreSQL full text in French
+    (stems: "vélos" finds "vélo", accents ignored), SQLite FTS5 (prefixes, accents ignored)."""
+    words = _WORD.findall(query)[:12]
+    if not words:
+        return Initiative.objects.none().values("pk")
+    if connection.vendor == "postgresql":
+        # The expression of the index of migration 0003, word for word, so PostgreSQL uses it.
+        return RawSQL(
+            "SELECT id FROM initiatives_initiative WHERE"
+            " to_tsvector('riposte_french', title || ' ' || problem || ' ' || idea)"
+            " @@ plainto_tsquery('riposte_french', %s)",
+            [" ".join(words)],
+        )
+    match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    return RawSQL("SELECT rowid FROM initiatives_fts WHERE initiatives_fts MATCH %s", [match])
+
+
+def triage_queue(profile: str = "", assignee: Any = None) -> QuerySet[HelpRequest]:
+    """Help requests waiting for the support team, oldest first."""
+    qs = HelpRequest.objects.filter(
+        status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.ASSIGNED],
+        initiative__merged_into__isnull=True,
+    ).select_related("initiative", "assignee", "requested_by")
+    if profile:
+        qs = qs.filter(profile=profile)
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    return qs.order_by("requested_at", "id")
+
+
+def workload() -> list[Any]:
+    """Requests in progress per member of the support team, heaviest first."""
+    return list(
+        HelpRequest.objects.filter(status=HelpRequest.Status.ASSIGNED)
+        .values("assignee", "assignee__first_name", "assignee__last_name")
+        .annotate(count=Count("id"))
+        .order_by("-count", "assignee__last_name")
+    )
+
+
+@dataclass
+class Dashboard:
+    funnel: list[tuple[str, str, int]]
+    median_days: list[tuple[str, float | None]]
+    waiting_help: int
+    per_service: list[tuple[str, int]]
+    per_commune: list[tuple[str, int]]
+    total: int
+
+
+def dashboard(now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    open_ = Initiative.objects.filter(submitted_at__isnull=False, merged_into__isnull=True)
+    counts = dict(open_.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    funnel = [(s.value, str(s.label), counts.get(s.value, 0)) for s in Stage]
+    # Days spent in each stage: from each change to the next one of the same initiative (or now).
+    durations: dict[str, list[float]] = {s.value: [] for s in Stage}
+    previous: dict[int, tuple[str, datetime]] = {}
+    changes = StageChange.objects.filter(initiative__in=open_).order_by("initiative_id", "at", "id")
+    for initiative_id, to_stage, at in changes.values_list("initiative_id", "to_stage", "at"):
+        if initiative_id in previous:
+            stage, since = previous[initiative_id]
+            durations[stage].append((at - since).total_seconds() / 86400)
+        previous[initiative_id] = (to_stage, at)
+    for stage, since in previous.values():
+        durations[stage].append((now - since).total_seconds() / 86400)
+    median_days = [
+        (
+            str(s.label),
+            round(statistics.median(durations[s.value]), 1) if durations[s.value] else None,
+        )
+        for s in Stage
+    ]
+    waiting = open_.filter(help_requests__status=HelpRequest.Status.OPEN).distinct().count()
+    per_service = list(
+        open_.filter(services__isnull=False)
+        .values_list("services__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "services__name")[:15]
+    )
+    per_commune = list(
+        open_.filter(communes__isnull=False)
+        .values_list("communes__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "communes__name")[:15]
+    )
+    return Dashboard(funnel, median_days, waiting, per_service, per_commune, open_.count())
