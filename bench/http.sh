@@ -32,7 +32,9 @@ BASE="http://127.0.0.1:$PORT"
 EMAIL="agent@demo.riposte.test"
 PASSWORD="riposte-demo"
 
-# name|path|session: the bare view first and last, to see how much the machine drifted in between.
+# name|path|session[|vary]: the bare view first and last, to see how much the machine drifted in
+# between. TARGETS_FILE replaces this list (bench/initiatives.sh); "vary" sends VARY_TEXTS
+# (wrk_report.lua).
 TARGETS=(
   "bare|/bench/bare|no"
   "bare + login|/bench/bare-login|yes"
@@ -42,6 +44,8 @@ TARGETS=(
   "api agents q=martin|/api/agents?q=martin|yes"
   "bare (again)|/bench/bare|no"
 )
+
+if [ -n "${TARGETS_FILE:-}" ]; then mapfile -t TARGETS < <(grep -v '^#' "$TARGETS_FILE" | grep .); fi
 
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False
 # Redis as in production (cache, sessions); REDIS_URL= (empty) runs without it.
@@ -132,17 +136,19 @@ for db in $DBS; do
   tsv="$OUT/http_$db$TAG.tsv"
   printf 'target\tpath\trps\tp50_ms\tp95_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\tcpu_ms_per_req\n' >"$tsv"
   for target in "${TARGETS[@]}"; do
-    IFS='|' read -r name path session <<<"$target"
+    IFS='|' read -r name path session vary <<<"$target"
     [ -z "${ONLY:-}" ] || [[ "$name" =~ ^bare|${ONLY} ]] || continue
     cookie=(); [ "$session" = yes ] && cookie=(-H "Cookie: sessionid=$SESSIONID")
     # Each page must answer 200 (a lost session would give 302 to the login page, or 401 on the API).
-    code=$(curl -sS -o "$OUT/page.html" -w '%{http_code}' "${cookie[@]}" "$BASE$path")
+    texts=""; probe="$path"
+    if [ "${vary:-}" = vary ]; then texts="${VARY_TEXTS:?vary needs VARY_TEXTS}"; probe="${path}essai"; fi
+    code=$(curl -sS -o "$OUT/page.html" -w '%{http_code}' "${cookie[@]}" "$BASE$probe")
     [ "$code" = 200 ] || { echo "$path answered $code, not 200" >&2; exit 1; }
     sid_env="$SESSIONID"; [ "$session" = yes ] || sid_env=""
-    SESSIONID="$sid_env" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/wrk_report.lua "$BASE$path" >/dev/null
+    SESSIONID="$sid_env" VARY_TEXTS="$texts" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/wrk_report.lua "$BASE$path" >/dev/null
     say "$db: $name ($path), wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
     cpu_before=$(server_cpu_ticks)
-    result=$(SESSIONID="$sid_env" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+    result=$(SESSIONID="$sid_env" VARY_TEXTS="$texts" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
       -s bench/wrk_report.lua "$BASE$path" | tee "$OUT/wrk_$db${TAG}_${name//[^a-z0-9=]/_}.txt" | grep '^RESULT')
     cpu_ticks=$(($(server_cpu_ticks) - cpu_before))
     echo "${result#RESULT } cpu_ticks=$cpu_ticks" >&2

@@ -188,10 +188,6 @@ OIDC_CREATE_AGENTS = envbool("OIDC_CREATE_AGENTS", "False")
 # Similar initiatives: threads of the embedding engine per process. One keeps the app processes
 # from competing for the same cores; raise it on a machine with cores to spare.
 SIMILARITY_THREADS = envint("SIMILARITY_THREADS", "1")
-# Map of initiatives: a tile server URL template (Leaflet); empty shows the markers without tiles,
-# as on a closed network.
-MAP_TILES_URL = os.getenv("MAP_TILES_URL", "")
-MAP_TILES_ATTRIBUTION = os.getenv("MAP_TILES_ATTRIBUTION", "")
 
 # Video rooms (coffee machine): Riposte generates unguessable room names, it hosts no video.
 VIDEO_PROVIDER = os.getenv("VIDEO_PROVIDER", "jitsi")

@@ -79,7 +79,7 @@ def _service_page(actors: dict[str, Agent | None]) -> str:
 
 
 def _module_page(actors: dict[str, Agent | None]) -> str:
-    return reverse("module", args=["initiatives"])
+    return reverse("module", args=["coffee"])  # a module still in its empty state
 
 
 def _revoke_alices_token(actors: dict[str, Agent | None]) -> str:

@@ -62,6 +62,8 @@ def module(request: HttpRequest, slug: str) -> HttpResponse:
     current = next((m for m in MODULES if m.slug == slug), None)
     if current is None:
         raise Http404
+    if current.url_name:  # built: its own pages (old links and bookmarks still lead there)
+        return redirect(current.url)
     return render(request, "core/module.html", {"module": current})
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from riposte.directory.models import Agent, Commune, Service, SupportProfile
 from riposte.initiatives.models import TEXT_MAX, TITLE_MAX, Stage, Theme
@@ -91,13 +92,22 @@ class InitiativeForm(forms.Form):
         unknown = [e for e in emails if e not in found]
         if unknown:
             raise forms.ValidationError(
-                _("Nobody in the directory has this address: %(emails)s"),
+                ngettext(
+                    "Nobody in the directory has this address: %(emails)s",
+                    "Nobody in the directory has these addresses: %(emails)s",
+                    len(unknown),
+                ),
                 params={"emails": ", ".join(unknown)},
             )
         closed = [e for e in emails if not found[e].is_active]
         if closed:
             raise forms.ValidationError(
-                _("This colleague has left: %(emails)s"), params={"emails": ", ".join(closed)}
+                ngettext(
+                    "This colleague has left: %(emails)s",
+                    "These colleagues have left: %(emails)s",
+                    len(closed),
+                ),
+                params={"emails": ", ".join(closed)},
             )
         return list(found.values())
 

@@ -49,27 +49,46 @@ NEEDS = {
     "budget": Q(needs_budget=True),
     "partners": ~Q(needs_partners=""),
     "authorisation": Q(needs_authorisation=True),
-    "help": Q(help_requests__status__in=["open", "assigned"]),
+    "help": Q(
+        Exists(
+            HelpRequest.objects.filter(initiative=OuterRef("pk"), status__in=["open", "assigned"])
+        )
+    ),
 }
 
 
 def initiatives_list(agent: Any, filters: Filters) -> QuerySet[Initiative]:
-    """The browse list: open (not merged) initiatives the agent may see, filtered and sorted."""
+    """The browse list: open (not merged) initiatives the agent may see, filtered and sorted.
+
+    Many-to-many filters are EXISTS subqueries rather than joins: no duplicate rows, so no
+    DISTINCT over the whole table before the LIMIT of a page.
+    """
     qs = initiatives_visible_to(agent).filter(merged_into__isnull=True)
+    links = Initiative.themes.through, Initiative.services.through, Initiative.communes.through
     if filters.stage in Stage.values:
         qs = qs.filter(stage=filters.stage)
     if filters.theme:
-        qs = qs.filter(themes__slug=filters.theme)
-    if filters.service:
-        qs = qs.filter(services__code=filters.service)
-    if filters.commune:
-        qs = qs.filter(Q(communes__insee_code=filters.commune) | Q(whole_department=True))
-    if filters.need in NEEDS:
-        qs = qs.filter(pk__in=Initiative.objects.filter(NEEDS[filters.need]).values("pk"))
-    if filters.mine:
         qs = qs.filter(
-            pk__in=Initiative.objects.filter(Q(author=agent) | Q(coauthors=agent)).values("pk")
+            Exists(links[0].objects.filter(initiative=OuterRef("pk"), theme__slug=filters.theme))
         )
+    if filters.service:
+        qs = qs.filter(
+            Exists(
+                links[1].objects.filter(initiative=OuterRef("pk"), service__code=filters.service)
+            )
+        )
+    if filters.commune:
+        in_commune = links[2].objects.filter(
+            initiative=OuterRef("pk"), commune__insee_code=filters.commune
+        )
+        qs = qs.filter(Q(Exists(in_commune)) | Q(whole_department=True))
+    if filters.need in NEEDS:
+        qs = qs.filter(NEEDS[filters.need])
+    if filters.mine:
+        coauthored = Initiative.coauthors.through.objects.filter(
+            initiative=OuterRef("pk"), agent=agent
+        )
+        qs = qs.filter(Q(author=agent) | Q(Exists(coauthored)))
     if filters.followed:
         qs = qs.filter(
             Exists(
@@ -85,8 +104,8 @@ def initiatives_list(agent: Any, filters: Filters) -> QuerySet[Initiative]:
         qs = qs.filter(pk__in=search_ids(filters.q))
     order = SORTS.get(filters.sort, SORTS["recent"])
     if filters.sort == "supports":
-        qs = qs.annotate(support_count=Count("supports", distinct=True))
-    return qs.select_related("author").prefetch_related("themes").order_by(*order).distinct()
+        qs = qs.annotate(support_count=Count("supports"))
+    return qs.select_related("author").prefetch_related("themes").order_by(*order)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

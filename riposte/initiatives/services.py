@@ -401,7 +401,7 @@ def initiative_merge(*, source: Initiative, target: Initiative, by: Agent) -> In
             profile=request.profile, status__in=["open", "assigned"]
         ).exists():
             request.status = HelpRequest.Status.CANCELLED
-            request.help_given = _("Asked again on the initiative it joined.")
+            request.help_given = _("Already asked for on the initiative it joined.")
             request.closed_at = timezone.now()
             request.save(update_fields=["status", "help_given", "closed_at"])
         else:

@@ -157,19 +157,26 @@ def index_reset() -> None:
 
 def similar_to_text(text: str, *, limit: int = 5, exclude: set[int] | None = None) -> list[Match]:
     """The initiatives closest to `text`, best first, with their cosine similarity."""
-    from riposte.initiatives.models import Initiative
-
     text = text.strip()
     if not text:
         return []
-    # A few more than asked: an initiative deleted (by an administrator) since the last refresh
-    # is still in the matrix, and is dropped here.
-    hits = _index.search(embed([text])[0], limit=limit + 5, exclude=exclude)
-    found = Initiative.objects.filter(searchable(), pk__in=[pk for pk, _ in hits])
-    titles = dict(found.values_list("id", "title"))
-    return [Match(pk, titles[pk], round(score, 4)) for pk, score in hits if pk in titles][:limit]
+    return _similar_to_vector(embed([text])[0], limit=limit, exclude=exclude)
 
 
 def similar_to_initiative(initiative: Initiative, *, limit: int = 5) -> list[Match]:
-    text = text_for(initiative.title, initiative.problem, initiative.idea)
-    return similar_to_text(text, limit=limit, exclude={initiative.pk})
+    """Its stored vector: an initiative's page costs no embedding."""
+    if initiative.embedding is None:
+        return []
+    vector = from_bytes(initiative.embedding)
+    return _similar_to_vector(vector, limit=limit, exclude={initiative.pk})
+
+
+def _similar_to_vector(vector: np.ndarray, *, limit: int, exclude: set[int] | None) -> list[Match]:
+    from riposte.initiatives.models import Initiative
+
+    # A few more than asked: an initiative deleted (by an administrator) since the last refresh
+    # is still in the matrix, and is dropped here.
+    hits = _index.search(vector, limit=limit + 5, exclude=exclude)
+    found = Initiative.objects.filter(searchable(), pk__in=[pk for pk, _ in hits])
+    titles = dict(found.values_list("id", "title"))
+    return [Match(pk, titles[pk], round(score, 4)) for pk, score in hits if pk in titles][:limit]

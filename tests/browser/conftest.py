@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from riposte.core.models import Notification
 from riposte.directory.models import Agent
 from riposte.directory.services import agent_update_profile
+from riposte.initiatives.services import InitiativeData, initiative_create
 from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread: Django's ORM must still be usable
@@ -103,7 +104,18 @@ def world(actors, service) -> dict[str, Any]:
         url="/",
     )
     Notification.objects.create(recipient=agent, actor=None, message="Bienvenue sur Riposte.")
-    return {**actors, "service": service}
+    initiative = initiative_create(
+        author=agent,
+        data=InitiativeData(
+            title="Un registre des personnes fragiles pour les canicules",
+            problem="Pendant les vagues de chaleur, on ne sait pas qui appeler en priorité.",
+            idea="Un registre tenu avec les CCAS, et des appels les jours d'alerte.",
+            whole_department=True,
+            help_profiles=["data"],
+        ),
+        submit=True,
+    )
+    return {**actors, "service": service, "initiative": initiative}
 
 
 def login(page: Page, site_url: str, email: str, password: str = PASSWORD) -> None:

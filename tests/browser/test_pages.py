@@ -30,6 +30,12 @@ AGENT_PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "agent": lambda w: f"/directory/agents/{w['agent'].pk}/",
     "service": lambda w: f"/directory/services/{w['service'].code}/",
     "parent-service": lambda w: f"/directory/services/{w['service'].parent.code}/",
+    "initiatives": lambda w: "/initiatives/",
+    "initiatives-filtered": lambda w: "/initiatives/?q=canicule&stage=reperee&need=help",
+    "initiative": lambda w: f"/initiatives/{w['initiative'].pk}/",
+    "initiative-new": lambda w: "/initiatives/new/",
+    "initiative-edit": lambda w: f"/initiatives/{w['initiative'].pk}/edit/",
+    "initiatives-dashboard": lambda w: "/initiatives/dashboard/",
     "profile": lambda w: "/me/",
     "notifications": lambda w: "/notifications/",
     "not-found": lambda w: "/no-such-page/",
@@ -84,8 +90,10 @@ def test_agent_pages_are_accessible(page: Page, site_url, world, language):
             expect(page.locator("#tokens")).to_contain_text(placeholder)
         elif name == "notifications":
             expect(page.locator("main .notifications li")).to_have_count(2)
-        elif name.startswith("module-"):
+        elif name.startswith("module-") or name == "initiatives":
             expect(page.locator(".main-nav a[aria-current=page]")).to_have_count(1)
+        elif name == "initiatives-filtered":
+            expect(page.locator("#results")).to_contain_text(world["initiative"].title)
         elif name == "not-found":
             expect(page.locator("main a[href='/']")).to_be_visible()
         try:
@@ -160,7 +168,22 @@ def test_import_page_is_accessible_to_the_admin(page: Page, site_url, world, lan
     check_axe(page, f"import with a refused file ({language})")
 
 
-@pytest.mark.parametrize("path", ["/", "/directory/?q=a", "/me/"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_facilitator_pages_are_accessible(page: Page, site_url, world, language):
+    """The support team's queue (with a request in it) and a page where the facilitator may move
+    the initiative along."""
+    _as(page, site_url, world["facilitator"].email, language)
+    _visit(page, f"{site_url}/initiatives/triage/", language)
+    expect(page.locator("table.queue tbody tr")).to_contain_text(world["initiative"].title)
+    check_axe(page, f"triage ({language})")
+    _visit(page, f"{site_url}/initiatives/{world['initiative'].pk}/", language)
+    expect(page.locator("form[action$='/move/']")).to_be_visible()
+    check_axe(page, f"initiative, as a facilitator ({language})")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/directory/?q=a", "/me/", "/initiatives/", "/initiatives/new/"]
+)
 def test_no_horizontal_scroll_at_360px(page: Page, site_url, world, path):
     page.set_viewport_size({"width": 360, "height": 740})
     login(page, site_url, world["agent"].email)

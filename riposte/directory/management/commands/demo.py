@@ -13,6 +13,7 @@ from riposte.directory.demo import (
     demo_reset,
     directory_has_data,
 )
+from riposte.initiatives import demo as initiatives_demo
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             if reset:
+                initiatives_demo.demo_reset()  # they point to the agents: first
                 demo_reset()
             with Progress(
                 TextColumn("{task.description:<10}"),
@@ -56,9 +58,11 @@ class Command(BaseCommand):
                     bar.update(tasks[step], completed=done)
 
                 counts = demo_build(size=size, seed=seed, progress=progress)
+                counts["initiatives"] = initiatives_demo.demo_build(seed=seed)
             self.stdout.write(
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
-                f"{counts['services']} services, {counts['sites']} sites (seed {seed})."
+                f"{counts['services']} services, {counts['sites']} sites, "
+                f"{counts['initiatives']} initiatives (seed {seed})."
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:
