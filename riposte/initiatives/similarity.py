@@ -88,15 +88,30 @@ class Match:
 
 
 class Index:
-    """The vectors of the searchable initiatives, kept in step with the database."""
+    """The vectors of the searchable initiatives, kept in step with the database.
+
+    Rows are never removed (an initiative that stops being searchable is marked dead), and the
+    arrays grow by half when full, so adding an initiative does not copy the whole matrix.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._row: dict[int, int] = {}  # initiative id -> row of the matrix
+        self._size = 0
         self._ids = np.zeros(0, dtype=np.int64)
         self._matrix = np.zeros((0, DIM), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._synced_at: datetime | None = None
+
+    def _grow(self, needed: int) -> None:
+        capacity = max(needed, int(len(self._ids) * 1.5), 64)
+        ids = np.zeros(capacity, dtype=np.int64)
+        matrix = np.zeros((capacity, DIM), dtype=np.float32)
+        alive = np.zeros(capacity, dtype=bool)
+        ids[: self._size] = self._ids[: self._size]
+        matrix[: self._size] = self._matrix[: self._size]
+        alive[: self._size] = self._alive[: self._size]
+        self._ids, self._matrix, self._alive = ids, matrix, alive
 
     def refresh(self) -> None:
         from riposte.initiatives.models import Initiative
@@ -109,23 +124,19 @@ class Index:
             rows = changed.annotate(
                 is_searchable=Case(When(searchable(), then=True), default=False)
             ).values_list("id", "embedding", "is_searchable")
-            new_ids: list[int] = []
-            new_vectors: list[np.ndarray] = []
             for pk, raw, ok in rows.iterator(chunk_size=2000):
                 row = self._row.get(pk)
-                if row is not None:
-                    self._alive[row] = bool(ok)
-                    if ok:
-                        self._matrix[row] = from_bytes(raw)
-                elif ok:
-                    new_ids.append(pk)
-                    new_vectors.append(from_bytes(raw))
-            if new_ids:
-                start = len(self._ids)
-                self._ids = np.concatenate([self._ids, np.array(new_ids, dtype=np.int64)])
-                self._matrix = np.vstack([self._matrix, np.stack(new_vectors)])
-                self._alive = np.concatenate([self._alive, np.ones(len(new_ids), dtype=bool)])
-                self._row.update({pk: start + i for i, pk in enumerate(new_ids)})
+                if row is None:
+                    if not ok:
+                        continue
+                    if self._size == len(self._ids):
+                        self._grow(self._size + 1)
+                    row = self._row[pk] = self._size
+                    self._ids[row] = pk
+                    self._size += 1
+                self._alive[row] = bool(ok)
+                if ok:
+                    self._matrix[row] = from_bytes(raw)
             self._synced_at = started
 
     def search(
@@ -133,14 +144,14 @@ class Index:
     ) -> list[tuple[int, float]]:
         self.refresh()
         with self._lock:
-            if not len(self._ids):
+            if not self._size:
                 return []
-            scores = self._matrix @ vector
-            scores[~self._alive] = -np.inf
+            scores = self._matrix[: self._size] @ vector
+            scores[~self._alive[: self._size]] = -np.inf
             for pk in exclude or ():
                 if pk in self._row:
                     scores[self._row[pk]] = -np.inf
-            k = min(limit, len(scores))
+            k = min(limit, self._size)
             best = np.argpartition(-scores, k - 1)[:k]
             best = best[np.argsort(-scores[best])]
             return [(int(self._ids[i]), float(scores[i])) for i in best if np.isfinite(scores[i])]

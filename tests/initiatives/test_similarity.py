@@ -13,6 +13,12 @@ from django.utils import timezone
 from riposte.core.text import fold
 from riposte.initiatives import similarity
 from riposte.initiatives.models import Initiative
+from riposte.initiatives.services import (
+    InitiativeData,
+    initiative_create,
+    initiative_merge,
+    initiative_update,
+)
 from riposte.initiatives.similarity_eval import evaluate, load, store_corpus
 
 SET = Path(__file__).parent / "data" / "similarity_set.json"
@@ -70,3 +76,40 @@ def test_results_are_best_first_and_leave_out_what_is_no_longer_open(labelled, a
     Initiative.objects.filter(pk=best).update(submitted_at=None, indexed_at=timezone.now())
     again = similarity.similar_to_text(query["title"] + " " + query["problem"], limit=5)
     assert best not in [m.id for m in again]
+
+
+def _submit(agent, title: str, problem: str) -> Initiative:
+    data = InitiativeData(
+        title=title, problem=problem, idea="À préciser ensemble.", whole_department=True
+    )
+    return initiative_create(author=agent, data=data, submit=True)
+
+
+def test_the_index_follows_new_edited_and_merged_initiatives(db, agent, facilitator):
+    bikes = _submit(
+        agent, "Des vélos pour les visites à domicile", "Les bouchons font perdre du temps."
+    )
+    query = "Prêter des bicyclettes aux travailleurs sociaux pour leurs tournées"
+    assert [m.id for m in similarity.similar_to_text(query)] == [bikes.pk]
+
+    # A new initiative is found by the next search of the same process, without a restart.
+    seniors = _submit(agent, "Appeler les aînés isolés", "Ils ne voient plus personne.")
+    assert seniors.pk in [
+        m.id for m in similarity.similar_to_text("téléphoner aux personnes âgées")
+    ]
+
+    # An edit moves its vector: the bikes now speak of lunches, and the bike query ranks them lower.
+    initiative_update(
+        initiative=bikes, by=agent,
+        data=InitiativeData(title="Un restaurant d'entreprise ouvert aux habitants",
+                            problem="La cantine est vide le soir.", idea="Ouvrir le soir.",
+                            whole_department=True),
+    )  # fmt: skip
+    before = {m.id: m.score for m in similarity.similar_to_text(query)}
+    assert before[bikes.pk] < 0.875
+
+    # A merged initiative leaves the suggestions; the one it joined stays.
+    initiative_merge(source=seniors, target=bikes, by=facilitator)
+    assert [m.id for m in similarity.similar_to_text("téléphoner aux personnes âgées")] == [
+        bikes.pk
+    ]
