@@ -189,6 +189,12 @@ OIDC_CREATE_AGENTS = envbool("OIDC_CREATE_AGENTS", "False")
 # from competing for the same cores; raise it on a machine with cores to spare.
 SIMILARITY_THREADS = envint("SIMILARITY_THREADS", "1")
 
+# Map of initiatives (Leaflet): a tile server's URL template, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png, and its attribution. Unset, the map shows the
+# communes' markers on a blank background: nothing leaves a closed network.
+MAP_TILES_URL = os.getenv("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = os.getenv("MAP_TILES_ATTRIBUTION", "")
+
 # Video rooms (coffee machine): Riposte generates unguessable room names, it hosts no video.
 VIDEO_PROVIDER = os.getenv("VIDEO_PROVIDER", "jitsi")
 VIDEO_BASE_URL = os.getenv("VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")
@@ -304,11 +310,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(14 * 24 * 3600))
 X_FRAME_OPTIONS = "DENY"
 
+# The tile server must be allowed to send images; "{s}" subdomains become a wildcard.
+_tiles_origin = (
+    "/".join(MAP_TILES_URL.replace("{s}", "*").split("/")[:3]) if "://" in MAP_TILES_URL else ""
+)
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", *([_tiles_origin] if _tiles_origin else [])],
     "connect-src": ["'self'"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'", *([OIDC_ISSUER] if OIDC_ISSUER else [])],

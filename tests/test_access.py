@@ -171,6 +171,7 @@ ROUTES = [
     Route("directory:import", "POST", only(("admin",), 400), data={"dry_run": "on"}),
     Route("initiatives:list", "GET", logged_in(200)),
     Route("initiatives:dashboard", "GET", logged_in(200)),
+    Route("initiatives:map", "GET", logged_in(200)),
     Route("initiatives:new", "GET", logged_in(200)),
     # An empty form is refused (200, with its errors); a complete one is published.
     Route("initiatives:new", "POST", logged_in(200), data={"title": ""}),

@@ -9,17 +9,20 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from riposte.core.models import Follow
+from riposte.directory.models import Commune
 from riposte.initiatives.models import HelpRequest, Initiative, Stage, StageChange
 
+# The agent's own drafts (no submission date) come first whatever the database's NULL order.
 SORTS = {
-    "recent": ("-submitted_at", "-id"),
-    "oldest": ("submitted_at", "id"),
-    "supports": ("-support_count", "-submitted_at", "-id"),
+    "recent": (F("submitted_at").desc(nulls_first=True), "-id"),
+    "oldest": (F("submitted_at").asc(nulls_first=True), "id"),
+    "supports": ("-support_count", F("submitted_at").desc(nulls_first=True), "-id"),
     "title": ("title", "id"),
 }
 
@@ -199,3 +202,44 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         .order_by("-n", "communes__name")[:15]
     )
     return Dashboard(funnel, median_days, waiting, per_service, per_commune, open_.count())
+
+
+@dataclass
+class MapPoint:
+    insee_code: str
+    name: str
+    latitude: float
+    longitude: float
+    count: int
+    titles: list[tuple[int, str]]
+
+
+def initiatives_map(agent: Any, filters: Filters) -> tuple[list[MapPoint], int]:
+    """Per commune, the initiatives of the list (same filters), with a few titles each; and how
+    many concern the whole département (shown beside the map, not on one commune)."""
+    listed = initiatives_list(agent, filters).order_by()
+    # Any: django-stubs cannot follow annotations on an auto-created through model.
+    links: Any = Initiative.communes.through.objects.filter(initiative__in=listed.values("pk"))
+    counts = dict(
+        links.values_list("commune_id").annotate(n=Count("id")).values_list("commune_id", "n")
+    )
+    # The five most recent of each commune, chosen by the database (a window), not by reading all.
+    recent = (
+        links.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("commune_id"),
+                order_by=[F("initiative__submitted_at").desc(), F("initiative_id").desc()],
+            )
+        )
+        .filter(rank__lte=5)
+        .values_list("commune_id", "initiative_id", "initiative__title")
+    )
+    titles: dict[int, list[tuple[int, str]]] = {}
+    for commune_id, pk, title in recent:
+        titles.setdefault(commune_id, []).append((pk, title))
+    points = [
+        MapPoint(c.insee_code, c.name, c.latitude, c.longitude, counts[c.pk], titles.get(c.pk, []))
+        for c in Commune.objects.filter(pk__in=counts)
+    ]
+    return points, listed.filter(whole_department=True).count()

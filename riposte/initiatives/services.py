@@ -88,6 +88,8 @@ def _check_complete(initiative: Initiative, data: InitiativeData) -> None:
 
 
 def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
+    if any(not a.is_active for a in data.coauthors):
+        raise ValidationError({"coauthors": _("A co-author has left: their account is closed.")})
     for name in TEXT_FIELDS:
         setattr(initiative, name, getattr(data, name).strip())
     initiative.needs_time = data.needs_time
@@ -105,10 +107,7 @@ def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
     initiative.indexed_at = now
     initiative.full_clean(exclude=["author", "embedding"])
     initiative.save()
-    coauthors = [a for a in data.coauthors if a.pk != initiative.author_id]
-    if any(not a.is_active for a in coauthors):
-        raise ValidationError({"coauthors": _("A co-author has left: their account is closed.")})
-    initiative.coauthors.set(coauthors)
+    initiative.coauthors.set([a for a in data.coauthors if a.pk != initiative.author_id])
     initiative.services.set(data.services)
     initiative.communes.set([] if data.whole_department else data.communes)
     initiative.themes.set(data.themes)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("autosave/", views.initiative_autosave, name="autosave"),
     path("similar/", views.similar_fragment, name="similar"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("map/", views.initiatives_map, name="map"),
     path("triage/", views.triage, name="triage"),
     path("help/<int:pk>/assign/", views.help_assign, name="help-assign"),
     path("help/<int:pk>/close/", views.help_close, name="help-close"),

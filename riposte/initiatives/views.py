@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -361,8 +364,12 @@ def triage(request: AgentRequest) -> HttpResponse:
     profile = profile if profile in SupportProfile.values else ""
     mine = request.GET.get("mine") == "1"
     requests = queries.triage_queue(profile, request.user if mine else None)
-    team = Agent.objects.filter(is_active=True, role__in=[Role.FACILITATOR, Role.ADMIN]).order_by(
-        "last_name", "first_name"
+    # Who may take a request: facilitators, and agents who offer a support-team profile.
+    team = (
+        Agent.objects.filter(is_active=True)
+        .filter(Q(role__in=[Role.FACILITATOR, Role.ADMIN]) | Q(support_profiles__isnull=False))
+        .distinct()
+        .order_by("last_name", "first_name")
     )
     context = {
         "requests": requests[:200],
@@ -423,3 +430,36 @@ def dashboard(request: AgentRequest) -> HttpResponse:
     )
     context = {"data": data, "top": top, "waiting": waiting}
     return render(request, "initiatives/dashboard.html", context)
+
+
+@login_required
+def initiatives_map(request: AgentRequest) -> HttpResponse:
+    form = ListFiltersForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+    points, whole = queries.initiatives_map(request.user, filters)
+    query_string = request.GET.urlencode()
+    markers = [
+        {
+            "name": p.name,
+            "lat": p.latitude,
+            "lon": p.longitude,
+            "count": p.count,
+            "list": f"{reverse('initiatives:list')}?{query_string}&commune={p.insee_code}".replace(
+                "?&", "?"
+            ),
+            "titles": [
+                {"url": reverse("initiatives:detail", args=[pk]), "title": t} for pk, t in p.titles
+            ],
+        }
+        for p in points
+    ]
+    context = {
+        "form": form,
+        "points": sorted(points, key=lambda p: (-p.count, p.name)),
+        "markers": markers,
+        "whole": whole,
+        "query_string": query_string,
+        "tiles": {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION},
+    }
+    return render(request, "initiatives/map.html", context)

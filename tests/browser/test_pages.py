@@ -36,6 +36,7 @@ AGENT_PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "initiative-new": lambda w: "/initiatives/new/",
     "initiative-edit": lambda w: f"/initiatives/{w['initiative'].pk}/edit/",
     "initiatives-dashboard": lambda w: "/initiatives/dashboard/",
+    "initiatives-map": lambda w: "/initiatives/map/",
     "profile": lambda w: "/me/",
     "notifications": lambda w: "/notifications/",
     "not-found": lambda w: "/no-such-page/",
