@@ -172,6 +172,12 @@ ROUTES = [
     Route("initiatives:list", "GET", logged_in(200)),
     Route("initiatives:dashboard", "GET", logged_in(200)),
     Route("initiatives:map", "GET", logged_in(200)),
+    Route(
+        "initiatives:export", "GET", logged_in(200), path=lambda actors: "/initiatives/export.csv"
+    ),
+    Route(
+        "initiatives:export", "GET", logged_in(200), path=lambda actors: "/initiatives/export.ods"
+    ),
     Route("initiatives:new", "GET", logged_in(200)),
     # An empty form is refused (200, with its errors); a complete one is published.
     Route("initiatives:new", "POST", logged_in(200), data={"title": ""}),

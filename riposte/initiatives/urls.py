@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from riposte.initiatives import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("similar/", views.similar_fragment, name="similar"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("map/", views.initiatives_map, name="map"),
+    re_path(r"^export\.(?P<fmt>csv|ods)$", views.initiatives_export, name="export"),
     path("triage/", views.triage, name="triage"),
     path("help/<int:pk>/assign/", views.help_assign, name="help-assign"),
     path("help/<int:pk>/close/", views.help_close, name="help-close"),

@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from riposte.core.follows import follow_toggle, is_following
 from riposte.core.http import AgentRequest
 from riposte.core.permissions import role_required
 from riposte.directory.models import Agent, Role, SupportProfile
-from riposte.initiatives import queries, rules, services, similarity
+from riposte.initiatives import exports, queries, rules, services, similarity
 from riposte.initiatives.forms import (
     CloseHelpForm,
     CommentForm,
@@ -463,3 +465,32 @@ def initiatives_map(request: AgentRequest) -> HttpResponse:
         "tiles": {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION},
     }
     return render(request, "initiatives/map.html", context)
+
+
+@login_required
+def initiatives_export(request: AgentRequest, fmt: str) -> HttpResponseBase:
+    """The list as filtered on the page, as CSV or ODS."""
+    form = ListFiltersForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+    initiatives = queries.initiatives_list(request.user, filters)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            exports.csv_lines(initiatives, base_url), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        if initiatives.count() > exports.ODS_MAX_ROWS:
+            messages.error(
+                request,
+                _("Too many initiatives for a spreadsheet file (more than %(max)s): filter the "
+                  "list, or download it as CSV.") % {"max": exports.ODS_MAX_ROWS},
+            )  # fmt: skip
+            return redirect(f"{reverse('initiatives:list')}?{request.GET.urlencode()}")
+        response = HttpResponse(
+            exports.ods_bytes(initiatives, base_url),
+            content_type="application/vnd.oasis.opendocument.spreadsheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="initiatives-{stamp}.{fmt}"'
+    return response
