@@ -21,7 +21,7 @@ from riposte.core.follows import follow_toggle, is_following
 from riposte.core.http import AgentRequest
 from riposte.core.permissions import role_required
 from riposte.directory.models import Agent, Role, SupportProfile
-from riposte.initiatives import exports, queries, rules, services, similarity
+from riposte.initiatives import exports, hooks, queries, rules, services, similarity
 from riposte.initiatives.forms import (
     CloseHelpForm,
     CommentForm,
@@ -202,6 +202,7 @@ def initiative_detail(request: AgentRequest, pk: int) -> HttpResponse:
         "can_move": rules.can_move(agent, initiative),
         "can_merge": rules.can_merge(agent, initiative),
         "can_ask_help": rules.can_ask_help(agent, initiative),
+        "authorisation_actions": hooks.authorisation_actions(initiative, agent),
         "move_form": MoveForm(
             initial={"to_stage": (rules.NEXT_STAGES[initiative.stage] or [""])[0]}
         ),
