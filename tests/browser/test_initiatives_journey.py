@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from riposte.directory.models import Agent, Role
+from riposte.directory.models import Agent, Commune, Role
 from riposte.initiatives.models import HelpRequest, Initiative, Stage
 from riposte.initiatives.services import InitiativeData, initiative_create, initiative_move
 from tests.browser.conftest import check_axe, login
@@ -142,3 +142,33 @@ def test_bring_forward_join_forces_support_ask_help_and_get_accompanied(
     expect(page.locator("main")).to_contain_text(seniors.title)
     expect(page.locator("main")).to_contain_text("Une designer accompagne l'équipe.")
     check_axe(page, "notifications")
+
+
+def test_the_map_shows_a_marker_per_commune_reachable_by_keyboard(page: Page, site_url, world):
+    # Live-server tests empty the tables between tests, the communes of the data migration too.
+    bobigny, _created = Commune.objects.get_or_create(
+        insee_code="93008", defaults={"name": "Bobigny", "latitude": 48.9077, "longitude": 2.4397}
+    )
+    initiative_create(
+        author=world["agent"],
+        data=InitiativeData(
+            title="Une fresque participative sur le mur de la PMI",
+            problem="Le mur est tagué et les familles ne s'y sentent pas bien.",
+            idea="Peindre le mur avec les enfants et un artiste du quartier.",
+            communes=[bobigny],
+        ),
+        submit=True,
+    )
+    login(page, site_url, world["agent"].email)
+    page.goto(f"{site_url}/initiatives/map/")
+    marker = page.locator(".leaflet-marker-icon.map-count")
+    expect(marker).to_have_count(1)
+    expect(marker).to_have_text("1")
+    expect(marker).to_have_attribute("title", "Bobigny : 1 initiative(s)")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.locator(".leaflet-popup-content a", has_text="Une fresque participative")
+    ).to_be_visible()
+    expect(page.locator("main table")).to_contain_text("Bobigny")
+    check_axe(page, "map with a popup open")

@@ -93,6 +93,11 @@ def test_agent_pages_are_accessible(page: Page, site_url, world, language):
             expect(page.locator("main .notifications li")).to_have_count(2)
         elif name.startswith("module-") or name == "initiatives":
             expect(page.locator(".main-nav a[aria-current=page]")).to_have_count(1)
+        elif name == "initiatives-map":
+            # Leaflet started (from the npm copy, no CDN); the world's initiative covers the whole
+            # département, so it is counted beside the map, not on a commune.
+            expect(page.locator("#initiatives-map.leaflet-container")).to_be_visible()
+            expect(page.locator("main")).to_contain_text("1")
         elif name == "initiatives-filtered":
             expect(page.locator("#results")).to_contain_text(world["initiative"].title)
         elif name == "not-found":
