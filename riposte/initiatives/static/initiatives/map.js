@@ -8,7 +8,13 @@
     var data = document.getElementById("map-markers");
     if (!element || !data || !window.L) return;
     var markers = JSON.parse(data.textContent);
-    var map = L.map(element, { scrollWheelZoom: false });
+    var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var map = L.map(element, {
+      scrollWheelZoom: false,
+      fadeAnimation: !still,
+      zoomAnimation: !still,
+      markerZoomAnimation: !still,
+    });
     var label = element.dataset.markerLabel;
     var tiles = element.dataset.tilesUrl;
     if (tiles) {
