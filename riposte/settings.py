@@ -188,6 +188,9 @@ OIDC_CREATE_AGENTS = envbool("OIDC_CREATE_AGENTS", "False")
 # Similar initiatives: threads of the embedding engine per process. One keeps the app processes
 # from competing for the same cores; raise it on a machine with cores to spare.
 SIMILARITY_THREADS = envint("SIMILARITY_THREADS", "1")
+# numpy's OpenBLAS would otherwise start a thread per core in each process for the similarity
+# index's product; read when numpy loads, which is after the settings.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(SIMILARITY_THREADS))
 
 # Map of initiatives (Leaflet): a tile server's URL template, e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png, and its attribution. Unset, the map shows the

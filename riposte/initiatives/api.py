@@ -160,7 +160,11 @@ def initiative_list(
         followed=followed, q=q[:200], sort=sort,
     )  # fmt: skip
     limit, offset = max(1, min(limit, 100)), max(0, offset)
-    qs = queries.initiatives_list(_agent(request), filters).prefetch_related("communes")
+    qs = (
+        queries.initiatives_list(_agent(request), filters)
+        .defer("embedding", "search_text")
+        .prefetch_related("communes")
+    )
     return list(qs[offset : offset + limit])
 
 

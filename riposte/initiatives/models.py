@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from riposte.directory.models import SupportProfile
 
 TITLE_MAX = 200
+LISTED = Q(submitted_at__isnull=False, merged_into__isnull=True)
 TEXT_MAX = 5000
 
 
@@ -111,9 +112,16 @@ class Initiative(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        # The list's orders, over what it shows (submitted, not merged): most recent first.
         indexes = [
-            models.Index(fields=["stage", "-submitted_at"]),
-        ]
+            models.Index(
+                fields=["submitted_at", "id"], name="initiative_listed", condition=LISTED
+            ),
+            models.Index(
+                fields=["stage", "submitted_at", "id"], name="initiative_listed_stage",
+                condition=LISTED,
+            ),
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="initiative_title_not_empty"),
             models.CheckConstraint(

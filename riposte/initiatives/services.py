@@ -107,7 +107,13 @@ def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
     initiative.indexed_at = now
     initiative.full_clean(exclude=["author", "embedding"])
     initiative.save()
-    initiative.coauthors.set([a for a in data.coauthors if a.pk != initiative.author_id])
+    coauthors = [a for a in data.coauthors if a.pk != initiative.author_id]
+    initiative.coauthors.set(coauthors)
+    # Authors hear of comments (sent to followers) without having to follow their own initiative.
+    for agent in [initiative.author, *coauthors]:
+        Follow.objects.get_or_create(
+            agent=agent, content_type_id=_content_type_id(), object_id=initiative.pk
+        )
     initiative.services.set(data.services)
     initiative.communes.set([] if data.whole_department else data.communes)
     initiative.themes.set(data.themes)
@@ -122,9 +128,6 @@ def initiative_create(*, author: Agent, data: InitiativeData, submit: bool) -> I
         _check_complete(Initiative(), data)
     initiative = Initiative(author=author)
     _write(initiative, data, by=author)
-    Follow.objects.get_or_create(
-        agent=author, content_type_id=_content_type_id(), object_id=initiative.pk
-    )
     if submit:
         _submit(initiative, data, by=author)
     return initiative

@@ -124,7 +124,10 @@ class Index:
             rows = changed.annotate(
                 is_searchable=Case(When(searchable(), then=True), default=False)
             ).values_list("id", "embedding", "is_searchable")
-            for pk, raw, ok in rows.iterator(chunk_size=2000):
+            # The first load streams every row (a server-side cursor on PostgreSQL); later ones
+            # are a few rows, and a cursor would cost more than it saves (its plan is for many).
+            first = self._synced_at is None
+            for pk, raw, ok in rows.iterator(chunk_size=2000) if first else rows:
                 row = self._row.get(pk)
                 if row is None:
                     if not ok:

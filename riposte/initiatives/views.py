@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from riposte.core.comments import comment_create, comments_for
 from riposte.core.follows import follow_toggle, is_following
 from riposte.core.http import AgentRequest
+from riposte.core.pagination import CappedPaginator
 from riposte.core.permissions import role_required
 from riposte.directory.models import Agent, Role, SupportProfile
 from riposte.initiatives import exports, hooks, queries, rules, services, similarity
@@ -62,12 +62,16 @@ def initiative_list(request: AgentRequest) -> HttpResponse:
     form = ListFiltersForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
-    page = Paginator(queries.initiatives_list(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = queries.initiatives_list(request.user, filters).only(*queries.LIST_FIELDS)
+    page = CappedPaginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    context = {"form": form, "page": page, "query_string": query_string.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query_string.urlencode(),
+        "drafts": queries.drafts_of(request.user).only("id", "title", "updated_at")[:10],
+    }
     if request.htmx:
         return render(request, "initiatives/list.html#results", context)
     return render(request, "initiatives/list.html", context)

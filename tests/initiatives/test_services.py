@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from riposte.core.comments import comment_create
 from riposte.core.follows import follow_toggle, followers_of
 from riposte.core.models import Follow
 from riposte.directory.models import AgentSupportProfile, Role
@@ -563,7 +564,8 @@ def test_merge_carries_everything_over_without_duplicates(
     assert sorted(target.contributions.values_list("agent", "skill")) == sorted(
         [(moderator.pk, "rédaction"), (admin_agent.pk, "tableur")]  # the target's own skill stays
     )
-    assert _followers(target) == sorted([bruno.pk, admin_agent.pk, agent.pk])
+    # Co-authors follow what they carry: Xavier, co-author of the source, now follows the target.
+    assert _followers(target) == sorted([bruno.pk, admin_agent.pk, agent.pk, xavier.pk])
     assert sorted(c.insee_code for c in target.communes.all()) == ["93048", "93066"]
     # Design help moves over; legal help was already asked on the target: cancelled on the source.
     assert sorted(target.help_requests.values_list("profile", "status")) == [
@@ -579,7 +581,7 @@ def test_merge_carries_everything_over_without_duplicates(
     assert [a.pk for a in source.coauthors.all()] == [xavier.pk]
     assert source.supports.count() == 2
     assert source.contributions.count() == 2
-    assert _followers(source) == sorted([agent.pk, admin_agent.pk])
+    assert _followers(source) == sorted([agent.pk, admin_agent.pk, xavier.pk])
     after = _snapshot()
     for key in ("supports", "contributions", "follows", "coauthors"):
         assert set(source_before[key]) <= set(after[key])  # nothing deleted
@@ -648,3 +650,11 @@ def test_a_merged_initiative_is_no_longer_supported_or_moved(pair, agent, facili
     with pytest.raises(PermissionDenied):
         initiative_move(initiative=source, by=facilitator, to_stage=Stage.QUALIFIED, reason="Non")
     assert source.supports.count() == 2
+
+
+def test_coauthors_hear_of_comments_without_following_by_hand(agent) -> None:
+    coauthor = colleague("co@example.org")
+    initiative = publish(agent, coauthors=[coauthor])
+    since = last_notification_id()
+    comment_create(author=colleague("reader@example.org"), target=initiative, body="Bravo !")
+    assert notified_since(since) == sorted([agent.email, coauthor.email])

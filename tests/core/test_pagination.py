@@ -1,0 +1,24 @@
+"""The capped paginator counts up to its cap, and says when there are more."""
+
+from riposte.core.pagination import CappedPaginator
+from riposte.directory.models import Service
+
+
+def _services(n: int) -> None:
+    Service.objects.bulk_create(
+        [Service(code=f"S{i:03}", name=f"Service {i}", level="direction") for i in range(n)]
+    )
+
+
+def test_under_the_cap_it_is_an_exact_count(db):
+    _services(7)
+    paginator = CappedPaginator(Service.objects.order_by("code"), 3, cap=10)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (7, False, 3)
+
+
+def test_over_the_cap_it_stops_counting(db):
+    _services(25)
+    paginator = CappedPaginator(Service.objects.order_by("code"), 5, cap=10)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (10, True, 2)
+    # The pages up to the cap are served whole.
+    assert [s.code for s in paginator.page(2)] == ["S005", "S006", "S007", "S008", "S009"]
