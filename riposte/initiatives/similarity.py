@@ -118,7 +118,7 @@ class Index:
 
         with self._lock:
             started = timezone.now()
-            changed = Initiative.objects.all()
+            changed = Initiative.objects.order_by()  # no ORDER BY: SQLite would scan for it
             if self._synced_at is not None:
                 changed = changed.filter(indexed_at__gte=self._synced_at - OVERLAP)
             rows = changed.annotate(
