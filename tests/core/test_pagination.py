@@ -22,3 +22,14 @@ def test_over_the_cap_it_stops_counting(db):
     assert (paginator.count, paginator.capped, paginator.num_pages) == (10, True, 2)
     # The pages up to the cap are served whole.
     assert [s.code for s in paginator.page(2)] == ["S005", "S006", "S007", "S008", "S009"]
+
+
+def test_pages_keep_the_order_and_cost_two_queries(db, django_assert_num_queries):
+    _services(30)
+    paginator = CappedPaginator(Service.objects.order_by("-code"), 4, cap=20)
+    with django_assert_num_queries(2):
+        page = paginator.page(2)
+        codes = [s.code for s in page]
+    assert codes == ["S025", "S024", "S023", "S022"]
+    assert page.has_next() and paginator.num_pages == 5
+    assert [s.code for s in paginator.page(5)] == ["S013", "S012", "S011", "S010"]
