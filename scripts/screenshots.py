@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 EMAIL = "agent@demo.riposte.test"
+FACILITATOR = "facilitatrice@demo.riposte.test"
 PASSWORD = "riposte-demo"  # noqa: S105 (the public password of the demo data)
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 360, "height": 740}
@@ -67,9 +68,46 @@ def main(base_url: str, outdir: Path) -> None:
         page.goto(f"{base_url}/me/")
         shoot(page, outdir, "profile")
 
+        page.goto(f"{base_url}/initiatives/")
+        shoot(page, outdir, "initiatives")
+
+        # The form, with the suggestions that come as the agent types.
+        page.goto(f"{base_url}/initiatives/new/")
+        page.locator("#id_title").fill("Téléphoner à nos aînés qui vivent seuls")
+        page.locator("#id_problem").fill(
+            "Avec le confinement, nos anciens ne voient plus personne : il faudrait les appeler."
+        )
+        expect(page.locator("#similar li").first).to_be_visible()
+        shoot(page, outdir, "initiative-form")
+
+        page.goto(f"{base_url}/initiatives/?stage=accompagnee")
+        page.locator("#results .initiative-list a").first.click()
+        page.wait_for_url(f"{base_url}/initiatives/*/")
+        shoot(page, outdir, "initiative")
+
+        page.goto(f"{base_url}/initiatives/dashboard/")
+        shoot(page, outdir, "initiatives-dashboard")
+
+        page.goto(f"{base_url}/initiatives/map/")
+        expect(page.locator(".map-count").first).to_be_visible()
+        shoot(page, outdir, "initiatives-map")
+
         page.set_viewport_size(MOBILE)
         page.goto(f"{base_url}/")
         shoot(page, outdir, "home-360")
+        page.goto(f"{base_url}/initiatives/")
+        shoot(page, outdir, "initiatives-360")
+
+        # The support team's queue, as the demo facilitator.
+        page.set_viewport_size(DESKTOP)
+        page.locator("form[action='/auth/logout/'] button").click()
+        page.goto(f"{base_url}/auth/login/")
+        page.locator("#id_email").fill(FACILITATOR)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(f"{base_url}/")
+        page.goto(f"{base_url}/initiatives/triage/")
+        shoot(page, outdir, "initiatives-triage")
 
         context.close()
         browser.close()
