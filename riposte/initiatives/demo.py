@@ -91,9 +91,9 @@ def demo_build(*, seed: int = 93) -> int:
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Initiative)
     for n, (entry, vector) in enumerate(zip(entries, vectors, strict=True)):
-        # The demo agent brings two initiatives forward, the first still a draft.
-        author = demo_agent if n in (0, 7) else rng.choice(agents)
-        draft = n == 0
+        # The demo agent brings two initiatives forward, one still a draft.
+        author = demo_agent if n in (1, 7) else rng.choice(agents)
+        draft = n == 1
         path = PATHS[n % len(PATHS)]
         submitted = now - timedelta(days=rng.randint(30 * len(path), 30 * len(path) + 400))
         initiative = Initiative.objects.create(
