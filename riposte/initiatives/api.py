@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from riposte.directory.models import Agent, Commune, Service
 from riposte.initiatives import queries, rules, services, similarity
@@ -51,23 +52,32 @@ class InitiativeOut(Schema):
 
 
 class InitiativeIn(Schema):
+    @field_validator("*")
+    @classmethod
+    def no_nul(cls, value: object) -> object:
+        # PostgreSQL refuses NUL in text: say so rather than fail with a 500.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("a NUL character is not allowed")
+        return value
+
     title: str = Field(..., max_length=TITLE_MAX)
     problem: str = Field("", max_length=TEXT_MAX)
     idea: str = Field("", max_length=TEXT_MAX)
     beneficiaries: str = Field("", max_length=TEXT_MAX)
     tried: str = Field("", max_length=TEXT_MAX)
-    themes: list[str] = []
-    communes: list[str] = Field([], description="INSEE codes")
-    services: list[str] = Field([], description="service codes")
+    themes: list[str] = Field([], max_length=20)
+    communes: list[str] = Field([], description="INSEE codes", max_length=100)
+    services: list[str] = Field([], description="service codes", max_length=50)
     whole_department: bool = False
-    coauthors: list[str] = Field([], description="e-mail addresses")
+    coauthors: list[str] = Field([], description="e-mail addresses", max_length=30)
     needs_time: bool = False
     needs_budget: bool = False
     budget_estimate: int | None = Field(None, ge=0)
     needs_partners: str = Field("", max_length=TEXT_MAX)
     needs_authorisation: bool = False
     authorisation: str = Field("", max_length=TEXT_MAX)
-    help_profiles: list[str] = []
+    help_profiles: list[str] = Field([], max_length=6)
     draft: bool = False
 
 
@@ -135,6 +145,8 @@ def _to_data(payload: InitiativeIn) -> services.InitiativeData:
     "/initiatives/similar", response=list[SimilarOut], summary="Initiatives like a text, best first"
 )
 def similar(request: HttpRequest, text: str, limit: int = 5) -> list[similarity.Match]:
+    if "\x00" in text:
+        raise HttpError(422, "A NUL character is not allowed in the text.")
     return similarity.similar_to_text(text[:2000], limit=max(1, min(limit, 20)))
 
 
@@ -156,10 +168,12 @@ def initiative_list(
     offset: int = 0,
 ) -> list[Initiative]:
     filters = queries.Filters(
-        stage=stage, theme=theme, service=service, commune=commune, need=need, mine=mine,
-        followed=followed, q=q[:200], sort=sort,
+        stage=stage, theme=theme[:100], service=service[:30], commune=commune[:5], need=need,
+        mine=mine, followed=followed, q=q[:200], sort=sort,
     )  # fmt: skip
-    limit, offset = max(1, min(limit, 100)), max(0, offset)
+    if "\x00" in "".join((stage, theme, service, commune, need, q, sort)):
+        raise HttpError(422, "A NUL character is not allowed in a parameter.")
+    limit, offset = max(1, min(limit, 100)), max(0, min(offset, 100_000))
     qs = (
         queries.initiatives_list(_agent(request), filters)
         .defer("embedding", "search_text")

@@ -108,7 +108,7 @@ def initiatives_list(agent: Any, filters: Filters) -> QuerySet[Initiative]:
         qs = qs.filter(pk__in=search_ids(filters.q))
     order = SORTS.get(filters.sort, SORTS["recent"])
     if filters.sort == "supports":
-        qs = qs.annotate(support_count=Count("supports"))
+        qs = qs.annotate(support_count=Count("supports", distinct=True))
     return qs.select_related("author").prefetch_related("themes").order_by(*order)
 
 

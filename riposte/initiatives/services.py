@@ -225,18 +225,23 @@ def initiative_move(
 
 def support_toggle(*, initiative: Initiative, agent: Agent) -> bool:
     """ "Je soutiens", or take it back. Returns whether the agent now supports the initiative."""
-    _require(rules.can_view(agent, initiative) and not initiative.is_draft)
-    if initiative.merged_into_id is not None:
-        raise ValidationError(_("This initiative joined another one: support that one instead."))
-    deleted, _ignored = Support.objects.filter(initiative=initiative, agent=agent).delete()
-    if deleted:
-        return False
-    try:
-        with transaction.atomic():
-            Support.objects.create(initiative=initiative, agent=agent)
-    except IntegrityError:  # a double click: the constraint keeps one support
-        pass
-    return True
+    with transaction.atomic():
+        # Locked: a merge moving the supports at the same moment waits, or goes first.
+        initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        _require(rules.can_view(agent, initiative) and not initiative.is_draft)
+        if initiative.merged_into_id is not None:
+            raise ValidationError(
+                _("This initiative joined another one: support that one instead.")
+            )
+        deleted, _ignored = Support.objects.filter(initiative=initiative, agent=agent).delete()
+        if deleted:
+            return False
+        try:
+            with transaction.atomic():
+                Support.objects.create(initiative=initiative, agent=agent)
+        except IntegrityError:  # a double click: the constraint keeps one support
+            pass
+        return True
 
 
 @transaction.atomic
@@ -245,6 +250,8 @@ def contribution_offer(
 ) -> Contribution:
     """ "Je veux contribuer": one offer per agent, which they may reword."""
     _require(rules.can_view(agent, initiative) and not initiative.is_draft)
+    if initiative.merged_into_id is not None:
+        raise ValidationError(_("This initiative joined another one: offer your help there."))
     skill = skill.strip()
     if not skill:
         raise ValidationError({"skill": _("Say what you can bring, e.g. “graphic design”.")})
@@ -367,9 +374,14 @@ def help_request_close(
 
 @transaction.atomic
 def initiative_merge(*, source: Initiative, target: Initiative, by: Agent) -> Initiative:
-    """Join forces: `source` joins `target`. Its authors become co-authors of the target, its
-    supports, contributions, followers and open help requests move over, and its page stays,
-    pointing to the target. Nothing is deleted."""
+    """Join forces: `source` joins `target`. Its supports, contributions, followers and open help
+    requests move over, and its page stays, pointing to the target. Nothing is deleted.
+
+    The source's authors become co-authors of the target when the target's side agrees: the
+    merge is made by a facilitator or by one of the target's authors. Otherwise (an agent joins
+    their duplicate to a colleague's initiative) they follow it and the target's authors are
+    told, and may add them as co-authors: joining forces never gives the right to edit someone
+    else's initiative."""
     if source.pk == target.pk:
         raise ValidationError(_("An initiative cannot join itself."))
     # Lock both rows in id order, so two opposite merges cannot deadlock or cross.
@@ -382,7 +394,8 @@ def initiative_merge(*, source: Initiative, target: Initiative, by: Agent) -> In
             % {"title": target.title}
         )
     authors = [source.author, *source.coauthors.all()]
-    target.coauthors.add(*[a for a in authors if a.pk != target.author_id])
+    if rules.is_facilitator(by) or target.is_author(by):
+        target.coauthors.add(*[a for a in authors if a.pk != target.author_id])
     for support in source.supports.exclude(agent__supports__initiative=target):
         Support.objects.create(
             initiative=target, agent=support.agent, created_at=support.created_at

@@ -41,6 +41,13 @@ PAGE_SIZE = 20
 SIMILAR_MIN_SCORE = 0.875
 
 
+def _filters(form: ListFiltersForm) -> queries.Filters:
+    """The valid filters of the query string: an unknown theme or sort drops that filter only."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+
+
 def _get_initiative_for_view(request: AgentRequest, pk: int) -> Initiative:
     initiative = get_object_or_404(
         Initiative.objects.select_related("author", "merged_into"), pk=pk
@@ -60,8 +67,7 @@ def _get_initiative_for_edit(request: AgentRequest, pk: int) -> Initiative:
 @login_required
 def initiative_list(request: AgentRequest) -> HttpResponse:
     form = ListFiltersForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+    filters = _filters(form)
     listed = queries.initiatives_list(request.user, filters).only(*queries.LIST_FIELDS)
     page = CappedPaginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
@@ -195,6 +201,7 @@ def initiative_detail(request: AgentRequest, pk: int) -> HttpResponse:
         "services": initiative.services.all(),
         "changes": StageChange.objects.filter(initiative=initiative).select_related("by"),
         "help_requests": initiative.help_requests.select_related("assignee"),
+        "is_facilitator": rules.is_facilitator(agent),
         "contributions": initiative.contributions.select_related("agent"),
         "merged": initiative.merged.all(),
         "support_count": initiative.supports.count(),
@@ -412,15 +419,22 @@ def help_assign(request: AgentRequest, pk: int) -> HttpResponse:
 def help_close(request: AgentRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(HelpRequest.objects.select_related("initiative"), pk=pk)
     cancelled = request.POST.get("cancel") == "1"
-    try:
-        services.help_request_close(
-            request=help_request, by=request.user, help_given=request.POST.get("help_given", ""),
-            cancelled=cancelled,
-        )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    form = CloseHelpForm(request.POST)
+    help_given = form.cleaned_data["help_given"] if form.is_valid() else ""
+    if not cancelled and not form.is_valid():
+        # Who may close is checked first: a refusal must not depend on the text sent.
+        if not (rules.is_facilitator(request.user) or help_request.assignee_id == request.user.pk):
+            raise PermissionDenied
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     else:
-        messages.success(request, _("Request closed."))
+        try:
+            services.help_request_close(
+                request=help_request, by=request.user, help_given=help_given, cancelled=cancelled
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Request closed."))
     if request.POST.get("from") == "triage" and rules.is_facilitator(request.user):
         return redirect("initiatives:triage")
     return redirect(help_request.initiative)
@@ -442,8 +456,7 @@ def dashboard(request: AgentRequest) -> HttpResponse:
 @login_required
 def initiatives_map(request: AgentRequest) -> HttpResponse:
     form = ListFiltersForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+    filters = _filters(form)
     points, whole = queries.initiatives_map(request.user, filters)
     query_string = request.GET.urlencode()
     markers = [
@@ -476,8 +489,7 @@ def initiatives_map(request: AgentRequest) -> HttpResponse:
 def initiatives_export(request: AgentRequest, fmt: str) -> HttpResponseBase:
     """The list as filtered on the page, as CSV or ODS."""
     form = ListFiltersForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = queries.Filters(**{k: v for k, v in data.items() if v not in (None, "")})
+    filters = _filters(form)
     initiatives = queries.initiatives_list(request.user, filters)
     base_url = request.build_absolute_uri("/").rstrip("/")
     stamp = timezone.localdate().isoformat()

@@ -40,6 +40,7 @@ from riposte.initiatives.services import (
     support_toggle,
 )
 from tests.initiatives.builders import (
+    BIKES,
     CANTEEN,
     ELDERS,
     colleague,
@@ -550,12 +551,13 @@ def pair(agent, decision_maker, moderator, admin_agent):
 
 
 def test_merge_carries_everything_over_without_duplicates(
-    pair, agent, decision_maker, moderator, admin_agent
+    pair, agent, decision_maker, moderator, admin_agent, facilitator
 ) -> None:
+    """Made by a facilitator, the target's side agrees: the source's authors become co-authors."""
     source, target, xavier, bruno = pair
     source_before = {k: v for k, v in _snapshot().items() if k != "initiatives"}
 
-    assert initiative_merge(source=source, target=target, by=agent) == target
+    assert initiative_merge(source=source, target=target, by=facilitator) == target
 
     assert sorted(a.pk for a in target.coauthors.all()) == sorted([agent.pk, xavier.pk])
     assert sorted(target.supports.values_list("agent", flat=True)) == sorted(
@@ -658,3 +660,21 @@ def test_coauthors_hear_of_comments_without_following_by_hand(agent) -> None:
     since = last_notification_id()
     comment_create(author=colleague("reader@example.org"), target=initiative, body="Bravo !")
     assert notified_since(since) == sorted([agent.email, coauthor.email])
+
+
+def test_joining_someone_elses_initiative_gives_no_right_on_it(pair, agent, client_for) -> None:
+    """An agent joins their duplicate to a colleague's initiative: they follow it and its authors
+    are told, but they are not made co-authors, so they cannot edit it nor merge it away."""
+    source, target, xavier, bruno = pair
+    since = last_notification_id()
+    initiative_merge(source=source, target=target, by=agent)
+
+    assert list(target.coauthors.all()) == []
+    assert {agent.pk, xavier.pk} <= set(_followers(target))
+    assert bruno.email in notified_since(since)
+    assert client_for("agent").get(reverse("initiatives:edit", args=[target.pk])).status_code == 403
+    third = publish(agent, BIKES)
+    with pytest.raises(PermissionDenied):
+        initiative_merge(source=target, target=third, by=agent)
+    target.refresh_from_db()
+    assert target.merged_into_id is None

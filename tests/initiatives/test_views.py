@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from riposte.directory.models import AgentSupportProfile
 from riposte.initiatives.models import HelpRequest, Initiative, Stage, StageChange
 from riposte.initiatives.services import (
     help_request_assign,
@@ -23,6 +24,7 @@ from tests.initiatives.builders import (
     BIKES,
     CANTEEN,
     ELDERS,
+    colleague,
     communes,
     draft,
     publish,
@@ -345,3 +347,36 @@ def test_support_without_htmx_goes_back_to_the_page(agent, client_for) -> None:
     response = client_for("moderator").post(reverse("initiatives:support", args=[initiative.pk]))
     assert (response.status_code, response["Location"]) == (302, initiative.get_absolute_url())
     assert initiative.supports.count() == 1
+
+
+def test_the_assignee_records_the_help_from_the_initiative_page(agent, client_for):
+    """A support-team member who is not a facilitator closes their request from the page."""
+    from riposte.initiatives.models import HelpRequest
+    from riposte.initiatives.services import help_request_assign, help_request_open
+    from tests.initiatives.builders import publish
+
+    designer = colleague("designer@example.org")
+    AgentSupportProfile.objects.create(agent=designer, profile="design")
+    facilitator = colleague("fac@example.org", role="facilitator")
+    initiative = publish(agent)
+    request = help_request_open(initiative=initiative, by=agent, profile="design")
+    help_request_assign(request=request, by=facilitator, assignee=designer)
+    client = client_for("agent")
+    client.force_login(designer)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert f'action="/initiatives/help/{request.pk}/close/"' in page
+    too_long = client.post(f"/initiatives/help/{request.pk}/close/", {"help_given": "x" * 5001})
+    assert too_long.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "assigned"
+    client.post(f"/initiatives/help/{request.pk}/close/", {"help_given": "Un atelier d'une heure."})
+    request.refresh_from_db()
+    assert (request.status, request.help_given) == ("done", "Un atelier d'une heure.")
+    assert HelpRequest.objects.filter(status="done").count() == 1
+
+
+def test_an_invalid_filter_drops_only_itself(client_for, agent):
+    publish(agent, needs_budget=True, title="Budget demandé")
+    publish(agent, title="Sans budget")
+    response = client_for("agent").get("/initiatives/?need=budget&sort=nope&theme=nope")
+    assert [i.title for i in response.context["page"]] == ["Budget demandé"]
