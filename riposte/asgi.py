@@ -43,6 +43,9 @@ class SyncViewsASGIHandler(ASGIHandler):
         # One queue per event loop: a server runs one loop per process, tests run several.
         loop = asyncio.get_running_loop()
         if self._idle is None or self._idle[0] is not loop:
+            if self._idle is not None:  # the previous loop is gone: so are its requests
+                while not self._idle[1].empty():
+                    self._idle[1].get_nowait().shutdown(wait=False)
             idle: asyncio.Queue[ThreadPoolExecutor] = asyncio.Queue()
             for n in range(self.threads):
                 idle.put_nowait(ThreadPoolExecutor(1, thread_name_prefix=f"riposte-request-{n}"))
@@ -52,13 +55,25 @@ class SyncViewsASGIHandler(ASGIHandler):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        # The whole body first, on the event loop: a client sending slowly must not hold one of
+        # the few request threads while it does (behind nginx, which buffers, it never does).
+        received: list[dict[str, Any]] = []
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> dict[str, Any]:
+            return received.pop(0) if received else await receive()
+
         idle = self._idle_threads()
         executor = await idle.get()
         try:
             # Every thread-sensitive call of this request (signals, middleware, view, closing the
             # response) runs on this executor's single thread, as on stock Django's per-request one.
             async with ThreadSensitiveContext(executor=executor):
-                await self.handle(scope, receive, send)
+                await self.handle(scope, replay, send)
         finally:
             idle.put_nowait(executor)
 

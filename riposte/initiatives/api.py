@@ -176,7 +176,7 @@ def initiative_list(
     limit, offset = max(1, min(limit, 100)), max(0, min(offset, 100_000))
     qs = (
         queries.initiatives_list(_agent(request), filters)
-        .defer("embedding", "search_text")
+        .defer("embedding")
         .prefetch_related("communes")
     )
     return list(qs[offset : offset + limit])

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from riposte.core.markdown import render_markdown
 from riposte.core.models import Comment, Follow
-from riposte.core.text import fold
 from riposte.directory.demo import DEMO_DOMAIN
 from riposte.directory.models import Agent, Commune, Role, Service, SupportProfile
 from riposte.initiatives import similarity
@@ -104,7 +103,6 @@ def demo_build(*, seed: int = 93) -> int:
             whole_department=n % 5 == 0, stage=path[-1],
             submitted_at=None if draft else submitted, created_at=submitted,
             updated_at=submitted, embedding=similarity.to_bytes(vector), indexed_at=now,
-            search_text=fold(" ".join((entry["title"], entry["problem"], entry["idea"]))),
         )  # fmt: skip
         initiative.themes.set([themes[entry["theme"]]])
         if n % 5:

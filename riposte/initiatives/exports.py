@@ -1,4 +1,9 @@
-"""The list of initiatives as a spreadsheet: CSV (streamed, any size) or ODS (LibreOffice)."""
+"""The list of initiatives as a spreadsheet: CSV (any size) or ODS (LibreOffice).
+
+The CSV is produced row by row, 500 initiatives per query. Under ASGI, Django collects a
+synchronous stream before sending it, so a large export is held in memory (about 2 KB per
+initiative) while it is sent.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from riposte.initiatives.models import Initiative
 
-# An ODS file is built in memory: past this, the CSV (streamed) is the way.
+# An ODS file is built in memory, slowly (odfpy): past this, the CSV is the way.
 ODS_MAX_ROWS = 10_000
 
 

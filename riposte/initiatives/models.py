@@ -105,8 +105,6 @@ class Initiative(models.Model):
     # or the initiative's visibility last changed, so each process refreshes only what changed.
     embedding = models.BinaryField(null=True, editable=False)
     indexed_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    # Title and texts folded (lower case, no accents) for the SQLite search.
-    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -20,7 +20,6 @@ from riposte.core.audit import audit_record
 from riposte.core.follows import followers_of
 from riposte.core.models import Follow
 from riposte.core.notifications import notification_send
-from riposte.core.text import fold
 from riposte.directory.models import Agent, Commune, Service, SupportProfile
 from riposte.initiatives import rules, similarity
 from riposte.initiatives.models import (
@@ -99,7 +98,6 @@ def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
     if not data.needs_authorisation:
         initiative.authorisation = ""
     initiative.whole_department = data.whole_department
-    initiative.search_text = fold(" ".join(getattr(initiative, n) for n in TEXT_FIELDS))
     text = similarity.text_for(initiative.title, initiative.problem, initiative.idea)
     initiative.embedding = similarity.to_bytes(similarity.embed([text])[0])
     now = timezone.now()

@@ -142,6 +142,14 @@ class Index:
                     self._matrix[row] = from_bytes(raw)
             self._synced_at = started
 
+    def forget(self, ids: list[int]) -> None:
+        """Initiatives found gone from the database (deleted by an administrator, or by a demo
+        rebuild): nothing else tells a process, since a deleted row leaves no `indexed_at`."""
+        with self._lock:
+            for pk in ids:
+                if pk in self._row:
+                    self._alive[self._row[pk]] = False
+
     def search(
         self, vector: np.ndarray, *, limit: int, exclude: set[int] | None = None
     ) -> list[tuple[int, float]]:
@@ -193,4 +201,7 @@ def _similar_to_vector(vector: np.ndarray, *, limit: int, exclude: set[int] | No
     hits = _index.search(vector, limit=limit + 5, exclude=exclude)
     found = Initiative.objects.filter(searchable(), pk__in=[pk for pk, _ in hits])
     titles = dict(found.values_list("id", "title"))
+    gone = [pk for pk, _ in hits if pk not in titles]
+    if gone and not Initiative.objects.filter(pk__in=gone).exists():
+        _index.forget(gone)  # deleted rows; a row that changed is refreshed by `indexed_at`
     return [Match(pk, titles[pk], round(score, 4)) for pk, score in hits if pk in titles][:limit]

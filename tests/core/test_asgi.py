@@ -117,3 +117,19 @@ def test_requests_share_a_few_long_lived_threads(settings):
     assert all(name.startswith("riposte-request-") for name in names)
     # A later loop (a test, a restarted server) gets threads of its own, used the same way.
     assert len({r["body"].decode() for r in in_own_loop(burst())}) <= 2
+
+
+def test_a_slow_upload_does_not_hold_a_request_thread(settings):
+    """A client still sending its body waits on the event loop, not on one of the threads: with
+    a single thread, another request is answered meanwhile."""
+    settings.ROOT_URLCONF = "tests.core.thread_urls"
+    handler = SyncViewsASGIHandler(threads=1)
+
+    async def scenario() -> dict:
+        slow = ApplicationCommunicator(handler, scope_for("POST", "/thread"))
+        await slow.send_input({"type": "http.request", "body": b"a=", "more_body": True})
+        answered = await asyncio.wait_for(respond(handler, scope_for("GET", "/thread")), 3)
+        await slow.send_input({"type": "http.disconnect"})
+        return answered
+
+    assert in_own_loop(scenario())["status"] == 200

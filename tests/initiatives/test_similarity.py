@@ -113,3 +113,16 @@ def test_the_index_follows_new_edited_and_merged_initiatives(db, agent, facilita
     assert [m.id for m in similarity.similar_to_text("téléphoner aux personnes âgées")] == [
         bikes.pk
     ]
+
+
+def test_a_deleted_initiative_leaves_the_index_of_a_running_process(db, agent):
+    bikes = _submit(
+        agent, "Des vélos pour les visites à domicile", "Les bouchons font perdre du temps."
+    )
+    query = "Prêter des bicyclettes aux travailleurs sociaux pour leurs tournées"
+    assert [m.id for m in similarity.similar_to_text(query)] == [bikes.pk]
+    Initiative.objects.filter(pk=bikes.pk).delete()  # as the admin or a demo rebuild would
+    assert similarity.similar_to_text(query) == []
+    assert bikes.pk not in [
+        pk for pk, _score in similarity._index.search(similarity.embed([query])[0], limit=5)
+    ]

@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from riposte.core.text import fold
 from riposte.directory.models import Agent, Commune, Service
 from riposte.initiatives import similarity
 from riposte.initiatives.demo import DATA
@@ -67,11 +66,12 @@ class Command(BaseCommand):
                             author_id=rng.choice(authors), stage=rng.choice(stages),
                             submitted_at=submitted, stage_changed_at=submitted,
                             created_at=submitted, updated_at=submitted, embedding=blobs[n],
-                            # As if written over the years: all at one instant, the index on it
-                            # would look useless to SQLite's planner (one value for every row).
-                            indexed_at=submitted, needs_time=rng.random() < 0.5,
+                            # Now, so that running processes index them; one microsecond apart,
+                            # or SQLite's planner would find one value for every row and ignore
+                            # the index on it.
+                            indexed_at=now + timedelta(microseconds=done + len(rows)),
+                            needs_time=rng.random() < 0.5,
                             needs_budget=rng.random() < 0.3,
-                            search_text=fold(f"{title} {entry['problem']} {entry['idea']}"),
                         )
                     )  # fmt: skip
                     picks.append((themes[entry["theme"]], commune_pk, rng.choice(services)))
