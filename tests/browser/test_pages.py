@@ -205,3 +205,18 @@ def test_no_horizontal_scroll_at_360px(page: Page, site_url, world, path):
             .map(el => el.outerHTML.slice(0, 120))"""
     )
     assert overflowing == [], overflowing
+
+
+def test_initiative_filters_fold_on_a_phone_and_unfold_on_a_wide_screen(
+    page: Page, site_url, world
+):
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, site_url, world["agent"].email)
+    page.goto(f"{site_url}/initiatives/")
+    expect(page.locator("#id_q")).to_be_hidden()
+    expect(page.locator("#results")).to_contain_text(world["initiative"].title)
+    page.locator("details.filters-panel > summary").click()  # Enter or Space does the same
+    expect(page.locator("#id_q")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site_url}/initiatives/")
+    expect(page.locator("#id_q")).to_be_visible()
