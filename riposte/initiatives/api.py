@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -48,7 +49,9 @@ class InitiativeOut(Schema):
 
     @staticmethod
     def resolve_support_count(obj: Initiative) -> int:
-        return obj.supports.count()
+        # Annotated by the list (one query for the page), counted for a single initiative.
+        annotated = getattr(obj, "n_supports", None)
+        return annotated if annotated is not None else obj.supports.count()
 
 
 class InitiativeIn(Schema):
@@ -178,6 +181,7 @@ def initiative_list(
         queries.initiatives_list(_agent(request), filters)
         .defer("embedding")
         .prefetch_related("communes")
+        .annotate(n_supports=Count("supports", distinct=True))
     )
     return list(qs[offset : offset + limit])
 

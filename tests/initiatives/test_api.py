@@ -12,7 +12,8 @@ from django.utils import timezone
 from riposte.directory.services import api_token_create
 from riposte.initiatives import similarity
 from riposte.initiatives.models import Initiative, Stage, StageChange
-from tests.initiatives.builders import BIKES, CANTEEN, ELDERS, draft, publish
+from riposte.initiatives.services import support_toggle
+from tests.initiatives.builders import BIKES, CANTEEN, ELDERS, colleague, draft, publish
 
 URL = "/api/initiatives"
 
@@ -263,3 +264,16 @@ def test_similar_limit_is_clamped(agent, client_for, limit, expected) -> None:
 def test_similar_of_an_empty_text_is_empty(agent, client_for) -> None:
     publish(agent)
     assert _similar(client_for("agent"), "   ", limit=5) == []
+
+
+def test_the_list_counts_supports_in_one_query_per_page(
+    client_for, agent, django_assert_max_num_queries
+):
+    initiatives = [publish(agent, title=f"Initiative {n}") for n in range(5)]
+    for n, initiative in enumerate(initiatives):
+        for k in range(n):
+            support_toggle(initiative=initiative, agent=colleague(f"fan{n}-{k}@example.org"))
+    client = client_for("agent")
+    with django_assert_max_num_queries(8):
+        rows = client.get("/api/initiatives?limit=20").json()
+    assert sorted(r["support_count"] for r in rows) == [0, 1, 2, 3, 4]
