@@ -6,7 +6,13 @@ import io
 import tablib
 
 from riposte.initiatives import exports
-from riposte.initiatives.services import InitiativeData, initiative_create
+from riposte.initiatives.services import (
+    InitiativeData,
+    help_request_open,
+    initiative_create,
+    support_toggle,
+)
+from tests.initiatives.builders import colleague
 
 
 def _publish(agent, title: str, **fields) -> None:
@@ -65,3 +71,25 @@ def test_others_drafts_are_not_exported(client_for, agent):
     initiative_create(author=agent, data=InitiativeData(title="Brouillon secret"), submit=False)
     rows = _csv_rows(client_for("facilitator").get("/initiatives/export.csv"))
     assert [r[1] for r in rows[1:]] == []
+
+
+def test_sorted_by_supports_the_export_keeps_the_pages_order(client_for, agent):
+    """Supports are counted once each, even with the export's count of help requests beside."""
+    one = initiative_create(
+        author=agent,
+        data=InitiativeData(title="Une", problem="P.", idea="I.", whole_department=True),
+        submit=True,
+    )
+    two = initiative_create(
+        author=agent,
+        data=InitiativeData(title="Deux", problem="P.", idea="I.", whole_department=True),
+        submit=True,
+    )
+    for n in range(2):
+        support_toggle(initiative=one, agent=colleague(f"fan{n}@example.org"))
+    support_toggle(initiative=two, agent=colleague("fan9@example.org"))
+    for profile in ("design", "legal", "data"):
+        help_request_open(initiative=two, by=agent, profile=profile)
+    rows = _csv_rows(client_for("agent").get("/initiatives/export.csv?sort=supports"))
+    assert [r[1] for r in rows[1:]] == ["Une", "Deux"]
+    assert [r[8] for r in rows[1:]] == ["2", "1"]

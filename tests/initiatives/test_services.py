@@ -678,3 +678,11 @@ def test_joining_someone_elses_initiative_gives_no_right_on_it(pair, agent, clie
         initiative_merge(source=target, target=third, by=agent)
     target.refresh_from_db()
     assert target.merged_into_id is None
+
+
+def test_no_contribution_on_an_initiative_that_joined_another(pair, facilitator, moderator) -> None:
+    source, target, _xavier, _bruno = pair
+    initiative_merge(source=source, target=target, by=facilitator)
+    source.refresh_from_db()
+    with pytest.raises(ValidationError):
+        contribution_offer(initiative=source, agent=moderator, skill="graphisme")
