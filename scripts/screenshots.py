@@ -95,8 +95,6 @@ def main(base_url: str, outdir: Path) -> None:
         page.set_viewport_size(MOBILE)
         page.goto(f"{base_url}/")
         shoot(page, outdir, "home-360")
-        page.goto(f"{base_url}/initiatives/")
-        shoot(page, outdir, "initiatives-360")
 
         # The support team's queue, as the demo facilitator.
         page.set_viewport_size(DESKTOP)
