@@ -176,12 +176,6 @@ class MergeForm(forms.Form):
     target = forms.IntegerField(label=_("Initiative to join"), min_value=1)
 
 
-class CloseHelpForm(forms.Form):
-    help_given = forms.CharField(
-        label=_("Help given"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class ListFiltersForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     stage = forms.ChoiceField(

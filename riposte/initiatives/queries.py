@@ -27,11 +27,6 @@ SORTS = {
 }
 
 
-def initiatives_visible_to(agent: Any) -> QuerySet[Initiative]:
-    """Submitted initiatives, and the agent's own drafts."""
-    return Initiative.objects.filter(Q(submitted_at__isnull=False) | Q(pk__in=drafts_of(agent)))
-
-
 def drafts_of(agent: Any) -> QuerySet[Initiative]:
     """The agent's drafts, as author or co-author: the list page shows them apart."""
     coauthored = Initiative.coauthors.through.objects.filter(agent=agent).values("initiative_id")

@@ -6,9 +6,7 @@ and the API share one set of rules. Multi-row writes run in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +21,7 @@ from riposte.core.notifications import notification_send
 from riposte.directory.models import Agent, Commune, Service, SupportProfile
 from riposte.initiatives import rules, similarity
 from riposte.initiatives.models import (
+    TEXT_MAX,
     Contribution,
     HelpRequest,
     Initiative,
@@ -86,7 +85,10 @@ def _check_complete(initiative: Initiative, data: InitiativeData) -> None:
         raise ValidationError(errors)
 
 
-def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
+def _write(initiative: Initiative, data: InitiativeData, *, visible: bool) -> None:
+    """Save the texts and links. `visible`: the initiative is (or is being) published, so its
+    vector is computed for the similar-initiatives index; a draft, saved every few seconds while
+    its author types, is never suggested and pays no embedding."""
     if any(not a.is_active for a in data.coauthors):
         raise ValidationError({"coauthors": _("A co-author has left: their account is closed.")})
     for name in TEXT_FIELDS:
@@ -98,8 +100,9 @@ def _write(initiative: Initiative, data: InitiativeData, *, by: Agent) -> None:
     if not data.needs_authorisation:
         initiative.authorisation = ""
     initiative.whole_department = data.whole_department
-    text = similarity.text_for(initiative.title, initiative.problem, initiative.idea)
-    initiative.embedding = similarity.to_bytes(similarity.embed([text])[0])
+    if visible:
+        text = similarity.text_for(initiative.title, initiative.problem, initiative.idea)
+        initiative.embedding = similarity.to_bytes(similarity.embed([text])[0])
     now = timezone.now()
     initiative.updated_at = now
     initiative.indexed_at = now
@@ -125,7 +128,7 @@ def initiative_create(*, author: Agent, data: InitiativeData, submit: bool) -> I
     if submit:
         _check_complete(Initiative(), data)
     initiative = Initiative(author=author)
-    _write(initiative, data, by=author)
+    _write(initiative, data, visible=submit)
     if submit:
         _submit(initiative, data, by=author)
     return initiative
@@ -139,7 +142,7 @@ def initiative_update(
     _require(rules.can_edit(by, initiative))
     if submit or not initiative.is_draft:
         _check_complete(initiative, data)
-    _write(initiative, data, by=by)
+    _write(initiative, data, visible=submit or not initiative.is_draft)
     if submit and initiative.is_draft:
         _submit(initiative, data, by=by)
     elif not initiative.is_draft:
@@ -351,6 +354,10 @@ def help_request_close(
     help_given = help_given.strip()
     if not cancelled and not help_given:
         raise ValidationError({"help_given": _("Say what help was given.")})
+    if len(help_given) > TEXT_MAX:
+        raise ValidationError(
+            {"help_given": _("Say it in %(max)s characters at most.") % {"max": TEXT_MAX}}
+        )
     request.status = HelpRequest.Status.CANCELLED if cancelled else HelpRequest.Status.DONE
     request.help_given = help_given
     request.closed_at = timezone.now()
@@ -439,8 +446,3 @@ def initiative_merge(*, source: Initiative, target: Initiative, by: Agent) -> In
         url=target.get_absolute_url(),
     )
     return target
-
-
-def agents_from_ids(ids: Iterable[Any]) -> list[Agent]:
-    clean = [int(i) for i in ids if str(i).isdigit()]
-    return list(Agent.objects.filter(pk__in=clean))
