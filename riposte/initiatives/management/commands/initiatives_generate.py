@@ -96,9 +96,12 @@ class Command(BaseCommand):
             if options["verbosity"]:
                 self.stdout.write(f"\r{done}/{count}", ending="")
         # Fresh statistics, as autovacuum would gather soon after: without them the planner
-        # takes 100,000 new rows for a few hundred and picks plans for that.
+        # takes 100,000 new rows for a few hundred and picks plans for that. On PostgreSQL,
+        # VACUUM also sets the visibility map that index-only scans need: a filtered list then
+        # reads its ids from the (stage, submitted_at, id) index alone, 4x faster than after a
+        # bare ANALYZE on this machine (bench/README.md).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         self.stdout.write(
             f"\n{count} initiatives generated in {time.perf_counter() - started:.1f} s "
             f"({Initiative.objects.count()} in all)."
