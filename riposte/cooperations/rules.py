@@ -1,0 +1,25 @@
+"""Who may do what in the cooperations module: one place, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from riposte.cooperations.models import Actor, Cooperation
+
+
+def can_edit_actor(agent: Any, actor: Actor) -> bool:
+    """The agent who proposed it, until it is validated; facilitators always."""
+    if actor.merged_into_id is not None:
+        return False
+    if agent.is_facilitator:
+        return True
+    return actor.status == "proposed" and actor.proposed_by_id == agent.pk
+
+
+def can_see_contact(agent: Any, actor: Actor) -> bool:
+    """RGPD: the contact person's details are published only with their agreement."""
+    return actor.contact_public or agent.is_facilitator
+
+
+def can_edit_cooperation(agent: Any, cooperation: Cooperation) -> bool:
+    return agent.is_facilitator or cooperation.created_by_id == agent.pk
