@@ -7,7 +7,6 @@ Django's admin is Django's): a new view without a row here fails `test_every_url
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -18,56 +17,19 @@ from riposte.directory.models import Agent
 from riposte.directory.services import api_token_create
 from riposte.initiatives.models import Initiative
 from riposte.initiatives.services import InitiativeData, help_request_open, initiative_create
-
-ROLES = ("agent", "facilitator", "decision_maker", "moderator", "admin", "outsider")
-LOGGED_IN = ROLES[:-1]
-# The includes that are not in this table: Django's admin, and the API (see test_api_access.py).
-SKIPPED_INCLUDES = ("admin/", "api/")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to `to`; LOGIN is the redirect to the login page with ?next=<the requested path>."""
-
-    to: str
-
-
-LOGIN = Redirect("<login>")
-# A redirect to the page of the object `path` made (it stores the URL in actors["made"]).
-OBJECT = Redirect("<object>")
-Outcome = int | Redirect
-
-
-def everyone(outcome: Outcome) -> dict[str, Outcome]:
-    return dict.fromkeys(ROLES, outcome)
-
-
-def logged_in(outcome: Outcome) -> dict[str, Outcome]:
-    """Pages behind the login: the outsider is sent to the login page."""
-    return {**dict.fromkeys(LOGGED_IN, outcome), "outsider": LOGIN}
-
-
-def only(roles: tuple[str, ...], outcome: Outcome) -> dict[str, Outcome]:
-    """Reserved to some roles: other logged-in agents get 403, the outsider the login page."""
-    return {**logged_in(403), **dict.fromkeys(roles, outcome)}
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str
-    method: str
-    expect: dict[str, Outcome]
-    # Builds the path from the actors, creating whatever object the URL points to.
-    path: Callable[[dict[str, Agent | None]], str] | None = None
-    # A dict, or a function of what `path` made (see OBJECT) when the data names an object.
-    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)
-
-    def url(self, actors: dict[str, Agent | None]) -> str:
-        return self.path(actors) if self.path is not None else reverse(self.name)
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.name}"
+from tests.access_table import (
+    LOGGED_IN,
+    LOGIN,
+    OBJECT,
+    ROLES,
+    SKIPPED_INCLUDES,
+    Redirect,
+    Route,
+    everyone,
+    logged_in,
+    only,
+)
+from tests.cooperations.access import ROUTES as COOPERATIONS_ROUTES
 
 
 def _agent_page(actors: dict[str, Agent | None]) -> str:
@@ -300,6 +262,7 @@ ROUTES = [
         path=_help_request_url("initiatives:help-close"),
         data={"cancel": "1"},
     ),
+    *COOPERATIONS_ROUTES,
 ]
 
 

@@ -1,0 +1,7 @@
+"""Rows of the access table for the cooperations module's actors (see tests/cooperations/access.py)."""
+
+from __future__ import annotations
+
+from tests.access_table import Route
+
+ROUTES: list[Route] = []
