@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from riposte.cooperations.api import router as cooperations_router
+from riposte.cooperations.graph_api import router as cooperations_graph_router
 from riposte.directory.api import router as directory_router
 from riposte.directory.services import api_token_authenticate
 from riposte.initiatives.api import router as initiatives_router
@@ -28,3 +30,5 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", initiatives_router)
+api.add_router("/", cooperations_router)
+api.add_router("/", cooperations_graph_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", directory_views.token_revoke, name="token-revoke"),
     path("directory/", include("riposte.directory.urls")),
     path("initiatives/", include("riposte.initiatives.urls")),
+    path("cooperations/", include("riposte.cooperations.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
