@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from riposte.cooperations.models import Actor, Cooperation
+from riposte.cooperations.models import Actor, Cooperation, CooperationStatus
 
 
 def can_edit_actor(agent: Any, actor: Actor) -> bool:
@@ -21,5 +21,34 @@ def can_see_contact(agent: Any, actor: Actor) -> bool:
     return actor.contact_public or agent.is_facilitator
 
 
+def can_validate_actor(agent: Any) -> bool:
+    return bool(agent.is_facilitator)
+
+
+def can_merge_actors(agent: Any) -> bool:
+    return bool(agent.is_facilitator)
+
+
 def can_edit_cooperation(agent: Any, cooperation: Cooperation) -> bool:
-    return agent.is_facilitator or cooperation.created_by_id == agent.pk
+    """Facilitators, and the agent who recorded it. A suggestion (recorded by nobody) is the
+    facilitators' until they confirm it."""
+    return agent.is_facilitator or (
+        cooperation.created_by_id is not None and cooperation.created_by_id == agent.pk
+    )
+
+
+def can_confirm_cooperation(agent: Any) -> bool:
+    return bool(agent.is_facilitator)
+
+
+def can_delete_cooperation(agent: Any) -> bool:
+    return bool(agent.is_facilitator)
+
+
+def can_see_cooperation(agent: Any, cooperation: Cooperation) -> bool:
+    """A suggestion is a facilitator's work item until confirmed: other agents do not see it."""
+    return cooperation.status == CooperationStatus.CONFIRMED or bool(agent.is_facilitator)
+
+
+def can_manage_events(agent: Any) -> bool:
+    return bool(agent.is_facilitator)

@@ -14,11 +14,12 @@ from itertools import combinations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riposte.cooperations import rules
+from riposte.cooperations.metrics import graph_changed
 from riposte.cooperations.models import (
     Actor,
     ActorKind,
@@ -29,6 +30,7 @@ from riposte.cooperations.models import (
     Event,
 )
 from riposte.core.audit import audit_record
+from riposte.core.models import AuditEntry
 from riposte.core.text import fold
 from riposte.directory.models import Agent, Commune, Service
 from riposte.initiatives.models import Initiative, Theme
@@ -47,7 +49,10 @@ def name_key(name: str) -> str:
 
 def actor_duplicates(*, name: str, siret: str = "", exclude: Actor | None = None) -> list[Actor]:
     """Live actors that are probably the same organisation: same folded name, or same SIRET."""
-    match = Q(name_key=name_key(name))
+    key = name_key(name)
+    siret = re.sub(r"\s+", "", siret)
+    # A name of punctuation only folds to "": it says nothing of the organisation.
+    match = Q(name_key=key) if key else Q(pk__in=[])
     if siret:
         match |= Q(siret=siret)
     found = Actor.objects.filter(match, merged_into__isnull=True)
@@ -75,7 +80,12 @@ class ActorData:
     contact_public: bool = False
 
 
-def _write_actor(actor: Actor, data: ActorData) -> None:
+def _write_actor(actor: Actor, data: ActorData, *, allow_same_name: bool = False) -> None:
+    """Check and save. `allow_same_name`: the agent saw the actors of the same name and says this
+    is another organisation (two "Restos du cœur" of two communes); facilitators see the pair in
+    their queue. A same SIRET is always the same organisation."""
+    if data.kind == ActorKind.SERVICE and data.service is not None and not data.name.strip():
+        data.name = data.service.name
     actor.name = " ".join(data.name.split())
     actor.name_key = name_key(actor.name)
     actor.kind = data.kind
@@ -90,17 +100,36 @@ def _write_actor(actor: Actor, data: ActorData) -> None:
     actor.contact_phone = data.contact_phone.strip()
     actor.contact_public = data.contact_public
     actor.updated_at = timezone.now()
+    if not actor.name_key:
+        raise ValidationError({"name": _("Give the actor's name, in letters or digits.")})
     if data.kind == ActorKind.SERVICE and data.service is None:
         raise ValidationError({"service": _("Choose the service in the directory.")})
+    if data.kind == ActorKind.SERVICE:
+        existing = (
+            Actor.objects.filter(service=data.service, merged_into__isnull=True)
+            .exclude(pk=actor.pk)
+            .first()
+        )
+        if existing is not None:
+            raise ValidationError(
+                {"service": _("This service is already an actor: “%(name)s”.")
+                    % {"name": existing.name}}
+            )  # fmt: skip
     if actor.siret and not re.fullmatch(r"[0-9]{14}", actor.siret):
         raise ValidationError({"siret": _("A SIRET number has 14 digits.")})
     if (actor.latitude is None) != (actor.longitude is None):
         raise ValidationError({"latitude": _("Give both the latitude and the longitude.")})
     duplicates = actor_duplicates(name=actor.name, siret=actor.siret, exclude=actor)
-    if duplicates:
+    same_siret = [d for d in duplicates if actor.siret and d.siret == actor.siret]
+    if same_siret:
         raise ValidationError(
-            {"name": _("“%(name)s” is already known (same name or same SIRET): link to it instead.")
-                % {"name": duplicates[0].name}}
+            {"siret": _("“%(name)s” already has this SIRET number: it is the same organisation.")
+                % {"name": same_siret[0].name}}
+        )  # fmt: skip
+    if duplicates and not allow_same_name:
+        raise ValidationError(
+            {"name": _("“%(name)s” is already known under this name: choose it rather than "
+                       "create it twice.") % {"name": duplicates[0].name}}
         )  # fmt: skip
     actor.full_clean(exclude=["proposed_by", "validated_by", "merged_into"])
     try:
@@ -111,7 +140,7 @@ def _write_actor(actor: Actor, data: ActorData) -> None:
 
 
 @transaction.atomic
-def actor_propose(*, by: Agent, data: ActorData) -> Actor:
+def actor_propose(*, by: Agent, data: ActorData, allow_same_name: bool = False) -> Actor:
     """Any agent proposes an actor; a facilitator's proposal is validated at once."""
     actor = Actor(proposed_by=by)
     if by.is_facilitator or data.kind == ActorKind.SERVICE:
@@ -119,31 +148,38 @@ def actor_propose(*, by: Agent, data: ActorData) -> Actor:
         actor.status, actor.validated_by, actor.validated_at = (
             ActorStatus.VALIDATED, by, timezone.now(),
         )  # fmt: skip
-    _write_actor(actor, data)
+    _write_actor(actor, data, allow_same_name=allow_same_name)
     audit_record(actor=by, action="actor.propose", target=actor)
+    graph_changed()
     return actor
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, by: Agent, data: ActorData) -> Actor:
+def actor_update(
+    *, actor: Actor, by: Agent, data: ActorData, allow_same_name: bool = False
+) -> Actor:
     actor = Actor.objects.select_for_update().get(pk=actor.pk)
     _require(rules.can_edit_actor(by, actor))
-    _write_actor(actor, data)
+    _write_actor(actor, data, allow_same_name=allow_same_name)
     audit_record(actor=by, action="actor.update", target=actor)
+    graph_changed()
     return actor
 
 
 @transaction.atomic
 def actor_validate(*, actor: Actor, by: Agent) -> Actor:
-    _require(by.is_facilitator)
+    _require(rules.can_validate_actor(by))
     actor = Actor.objects.select_for_update().get(pk=actor.pk)
     if actor.merged_into_id is not None:
         raise ValidationError(_("This actor was merged into another one."))
+    if actor.status == ActorStatus.VALIDATED:
+        raise ValidationError(_("This actor is already validated."))
     actor.status, actor.validated_by, actor.validated_at = (
         ActorStatus.VALIDATED, by, timezone.now(),
     )  # fmt: skip
     actor.save(update_fields=["status", "validated_by", "validated_at"])
     audit_record(actor=by, action="actor.validate", target=actor)
+    graph_changed()
     return actor
 
 
@@ -163,6 +199,7 @@ def actor_for_service(*, service: Service, by: Agent | None = None) -> Actor:
             actor.save()
     except IntegrityError:  # another request created it first
         return Actor.objects.get(service=service, merged_into__isnull=True)
+    graph_changed()
     return actor
 
 
@@ -170,7 +207,7 @@ def actor_for_service(*, service: Service, by: Agent | None = None) -> Actor:
 def actor_merge(*, source: Actor, target: Actor, by: Agent) -> Actor:
     """Two records of one organisation become one: the source's cooperations (and the roles
     played in them) move to the target; the source stays, pointing to the target."""
-    _require(by.is_facilitator)
+    _require(rules.can_merge_actors(by))
     if source.pk == target.pk:
         raise ValidationError(_("An actor cannot be merged into itself."))
     locked = {
@@ -181,6 +218,12 @@ def actor_merge(*, source: Actor, target: Actor, by: Agent) -> Actor:
         raise ValidationError(_("One of these actors was already merged into another one."))
     if source.kind == ActorKind.SERVICE and target.kind == ActorKind.SERVICE:
         raise ValidationError(_("Two services of the directory are two actors."))
+    if source.kind == ActorKind.SERVICE:
+        # The directory service would get a new actor the next time it is needed
+        # (actor_for_service): the other record goes into the service, not the reverse.
+        raise ValidationError(
+            _("A service of the directory stays an actor: merge the other record into it.")
+        )
     moved = 0
     for participation in CooperationActor.objects.filter(actor=source).select_for_update():
         twin = CooperationActor.objects.filter(
@@ -199,20 +242,26 @@ def actor_merge(*, source: Actor, target: Actor, by: Agent) -> Actor:
     for name in ("siret", "website", "description", "commune_id", "latitude", "longitude"):
         if getattr(target, name) in ("", None) and getattr(source, name) not in ("", None):
             setattr(target, name, getattr(source, name))
-    source_siret = source.siret
     source.siret = ""  # the SIRET is unique among live actors: it now belongs to the target
     source.merged_into, source.merged_at = target, timezone.now()
     source.save(update_fields=["siret", "merged_into", "merged_at"])
-    if not target.siret and source_siret:
-        target.siret = source_siret
+    # Records merged into the source earlier lead to the target in one step, not a chain.
+    Actor.objects.filter(merged_into=source).update(merged_into=target)
+    if source.status == ActorStatus.VALIDATED and target.status != ActorStatus.VALIDATED:
+        # A facilitator already checked this organisation (and is merging it now).
+        target.status, target.validated_by, target.validated_at = (
+            ActorStatus.VALIDATED, by, timezone.now(),
+        )  # fmt: skip
     target.updated_at = timezone.now()
     target.save()
     Cooperation.objects.filter(actors=target).update(updated_at=timezone.now())
-    cooperations_unprecedented_refresh()
+    # Only the pairs of the target changed (the source's pairs became the target's).
+    cooperations_unprecedented_refresh(actor_ids={target.pk})
     audit_record(
         actor=by, action="actor.merge", target=target,
         changes={"source": source.pk, "participations": moved},
     )  # fmt: skip
+    graph_changed()
     return target
 
 
@@ -269,6 +318,7 @@ def cooperation_create(*, by: Agent, data: CooperationData) -> Cooperation:
     cooperations_unprecedented_refresh(actor_ids=touched)
     cooperation.refresh_from_db(fields=["is_unprecedented"])
     audit_record(actor=by, action="cooperation.create", target=cooperation)
+    graph_changed()
     return cooperation
 
 
@@ -282,13 +332,14 @@ def cooperation_update(
     cooperations_unprecedented_refresh(actor_ids=touched)
     cooperation.refresh_from_db(fields=["is_unprecedented"])
     audit_record(actor=by, action="cooperation.update", target=cooperation)
+    graph_changed()
     return cooperation
 
 
 @transaction.atomic
 def cooperation_confirm(*, cooperation: Cooperation, by: Agent) -> Cooperation:
     """A facilitator confirms a cooperation Riposte suggested: from now on it counts."""
-    _require(by.is_facilitator)
+    _require(rules.can_confirm_cooperation(by))
     cooperation = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
     if cooperation.status != CooperationStatus.SUGGESTED:
         raise ValidationError(_("This cooperation is already confirmed."))
@@ -299,28 +350,63 @@ def cooperation_confirm(*, cooperation: Cooperation, by: Agent) -> Cooperation:
         actor_ids=set(cooperation.participations.values_list("actor_id", flat=True))
     )
     audit_record(actor=by, action="cooperation.confirm", target=cooperation)
+    graph_changed()
     return cooperation
 
 
 @transaction.atomic
 def cooperation_delete(*, cooperation: Cooperation, by: Agent) -> None:
     """A facilitator turns down a suggestion, or removes a cooperation recorded by mistake."""
-    _require(by.is_facilitator)
+    _require(rules.can_delete_cooperation(by))
     actor_ids = set(cooperation.participations.values_list("actor_id", flat=True))
     audit_record(actor=by, action="cooperation.delete", target=cooperation)
-    cooperation.delete()
+    if cooperation.status == CooperationStatus.SUGGESTED and cooperation.suggested_from_id:
+        # Turned down: cooperations_suggest must not bring the same suggestion back.
+        audit_record(
+            actor=by, action=DECLINED, target=cooperation.suggested_from,
+            changes={"initiative": cooperation.suggested_from_id},
+        )  # fmt: skip
+    try:
+        with transaction.atomic():
+            cooperation.delete()
+    except ProtectedError as exc:  # a debrief (and the guide) rest on it: they are not lost
+        raise ValidationError(
+            _("This cooperation has a debrief: it stays, so that the debrief is not lost.")
+        ) from exc
     cooperations_unprecedented_refresh(actor_ids=actor_ids)
+    graph_changed()
 
 
-def cooperations_suggest(*, since: dt.datetime | None = None) -> list[Cooperation]:
+# The audit action that remembers a turned-down suggestion (its target is the initiative).
+DECLINED = "cooperation.decline"
+
+
+def _declined_initiatives() -> set[int]:
+    return {
+        int(pk)
+        for pk in AuditEntry.objects.filter(action=DECLINED).values_list("object_id", flat=True)
+        if pk.isdigit()
+    }
+
+
+def cooperations_suggest(
+    *, since: dt.datetime | None = None, initiative_ids: list[int] | None = None
+) -> list[Cooperation]:
     """Suggest a cooperation for each initiative whose authors come from two services or more:
     they already work together. A facilitator confirms each suggestion. Running it again
-    suggests nothing twice (one suggestion per initiative, in the database)."""
+    suggests nothing twice (one suggestion per initiative, in the database; a turned-down one
+    is remembered). `initiative_ids`: look at these initiatives only."""
     initiatives = Initiative.objects.filter(
         submitted_at__isnull=False, merged_into__isnull=True, suggested_cooperations__isnull=True
+    ).exclude(pk__in=_declined_initiatives())
+    # An initiative someone already tied to a cooperation by hand needs no suggestion.
+    initiatives = initiatives.exclude(
+        pk__in=Cooperation.initiatives.through.objects.values("initiative_id")
     )
     if since is not None:
         initiatives = initiatives.filter(submitted_at__gte=since)
+    if initiative_ids is not None:
+        initiatives = initiatives.filter(pk__in=initiative_ids)
     created = []
     for initiative in initiatives.select_related("author__service").prefetch_related(
         "coauthors__service"
@@ -436,3 +522,45 @@ def new_pairs(cooperation: Cooperation) -> list[tuple[Actor, Actor]]:
     for members in by_cooperation.values():
         together |= set(combinations(sorted(members), 2))
     return [(a, b) for a, b in combinations(actors, 2) if (a.pk, b.pk) not in together]
+
+
+@dataclass
+class EventData:
+    name: str
+    kind: str
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    description: str = ""
+
+
+def _write_event(event: Event, data: EventData) -> Event:
+    event.name = " ".join(data.name.split())
+    event.kind = data.kind
+    event.starts_on, event.ends_on = data.starts_on, data.ends_on
+    event.description = data.description.strip()
+    if event.ends_on and event.ends_on < event.starts_on:
+        raise ValidationError({"ends_on": _("The end comes after the start.")})
+    event.full_clean()
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError as exc:  # the same name saved meanwhile
+        raise ValidationError({"name": _("An emergency already has this name.")}) from exc
+    return event
+
+
+@transaction.atomic
+def event_create(*, by: Agent, data: EventData) -> Event:
+    """Facilitators keep the list of emergencies that cooperations are tied to."""
+    _require(rules.can_manage_events(by))
+    event = _write_event(Event(), data)
+    audit_record(actor=by, action="event.create", target=event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: Agent, data: EventData) -> Event:
+    _require(rules.can_manage_events(by))
+    event = _write_event(Event.objects.select_for_update().get(pk=event.pk), data)
+    audit_record(actor=by, action="event.update", target=event)
+    return event

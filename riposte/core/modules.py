@@ -51,6 +51,7 @@ MODULES = [
         _(
             "Map the cooperations born in emergencies, debrief with their actors, compile a practical guide."
         ),
+        url_name="cooperations:list",
     ),
     Module(
         "norms",

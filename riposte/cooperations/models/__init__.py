@@ -11,14 +11,44 @@ from riposte.cooperations.models.actors import (
     Event,
     GraphMetrics,
 )
+from riposte.cooperations.models.debriefs import (
+    DEBRIEF_FIELDS,
+    FIELD_NAMES,
+    Debrief,
+    DebriefContribution,
+    DebriefInvitation,
+    DebriefRevision,
+    DebriefStatus,
+)
+from riposte.cooperations.models.guide import (
+    EditionStatus,
+    Grouping,
+    GuideChapter,
+    GuideEdition,
+    GuideEntry,
+    GuidePdf,
+)
 
 __all__ = [
+    "DEBRIEF_FIELDS",
+    "FIELD_NAMES",
     "Actor",
     "ActorKind",
     "ActorStatus",
     "Cooperation",
     "CooperationActor",
     "CooperationStatus",
+    "Debrief",
+    "DebriefContribution",
+    "DebriefInvitation",
+    "DebriefRevision",
+    "DebriefStatus",
+    "EditionStatus",
     "Event",
     "GraphMetrics",
+    "Grouping",
+    "GuideChapter",
+    "GuideEdition",
+    "GuideEntry",
+    "GuidePdf",
 ]

@@ -4,6 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from riposte.cooperations import demo as cooperations_demo
+from riposte.cooperations import demo_debriefs
 from riposte.directory.demo import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             if reset:
+                # They point to the initiatives and the agents: first.
+                cooperations_demo.demo_reset()
                 initiatives_demo.demo_reset()  # they point to the agents: first
                 demo_reset()
             with Progress(
@@ -59,10 +63,13 @@ class Command(BaseCommand):
 
                 counts = demo_build(size=size, seed=seed, progress=progress)
                 counts["initiatives"] = initiatives_demo.demo_build(seed=seed)
+                counts["cooperations"] = cooperations_demo.demo_build(seed=seed)
+                counts["debriefs"] = demo_debriefs.demo_build(seed=seed)
             self.stdout.write(
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
                 f"{counts['services']} services, {counts['sites']} sites, "
-                f"{counts['initiatives']} initiatives (seed {seed})."
+                f"{counts['initiatives']} initiatives, {counts['cooperations']} cooperations, "
+                f"{counts['debriefs']} debriefs (seed {seed})."
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:
