@@ -7,6 +7,7 @@
 #   DBS=postgres LOAD=0 bench/cooperations.sh
 #   SKIP_FPS=1 SKIP_METRICS=1 bench/cooperations.sh
 #   LOAD_ONLY=1 bench/cooperations.sh         # load the databases, measure nothing
+#   SKIP_HTTP=1 SKIP_METRICS=1 bench/cooperations.sh   # the frames per second only
 #
 # Load: `riposte demo` (the demo agent to log in as, and the directory's services, which become
 # actors) then `riposte cooperations-generate --actors $ACTORS --cooperations $COOPERATIONS`.
@@ -130,6 +131,7 @@ for db in $DBS; do
   SESSIONID=$(login)
   [ -n "$SESSIONID" ] || { echo "login failed" >&2; exit 1; }
   tsv="$OUT/coop_$db.tsv"
+  if [ "${SKIP_HTTP:-0}" != 1 ]; then
   printf 'target\tpath\tclients\trps\tp50_ms\tp95_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\n' >"$tsv"
   measure "$db" "bare" "/bench/bare" no "" "" "$CONNECTIONS"
   measure "$db" "bare + login" "/bench/bare-login" yes "" "" "$CONNECTIONS"
@@ -149,11 +151,12 @@ for db in $DBS; do
       printf "|---|---:|---:|---:|---:|---:|---:|---:|\n"
       for (i = 1; i <= n; i++) printf "| %s `%s` | %d | %.1f | %.1f | %.1f | %.1f | %d | %.1f%% |\n",
         name[i], path[i], c[i], rps[i], p50[i], p95[i], p99[i], err[i], 100 * rps[i] / bare}' "$tsv" | tee "$OUT/coop_$db.md"
+  fi
   if [ "${SKIP_FPS:-0}" != 1 ]; then
     say "$db: frames per second, $FPS_FILTERS"
     python bench/cooperations_fps.py "$BASE" "$FPS_FILTERS" | tee "$OUT/coop_${db}_fps.txt"
     # The whole network too, once, without the drags (one mouse move can take seconds there).
-    RUNS=1 DRAG=0 python bench/cooperations_fps.py "$BASE" "" | tee -a "$OUT/coop_${db}_fps.txt" || true
+    RUNS=1 python bench/cooperations_fps.py "$BASE" "" | tee -a "$OUT/coop_${db}_fps.txt" || true
   fi
   stop_server
 done
