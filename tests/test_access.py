@@ -30,6 +30,7 @@ from tests.access_table import (
     only,
 )
 from tests.cooperations.access import ROUTES as COOPERATIONS_ROUTES
+from tests.norms.access import ROUTES as NORMS_ROUTES
 
 
 def _agent_page(actors: dict[str, Agent | None]) -> str:
@@ -263,6 +264,7 @@ ROUTES = [
         data={"cancel": "1"},
     ),
     *COOPERATIONS_ROUTES,
+    *NORMS_ROUTES,
 ]
 
 

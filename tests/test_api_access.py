@@ -15,6 +15,7 @@ from django.utils import timezone
 from riposte.directory.models import Agent, AgentSupportProfile, ApiToken, Commune, Service, Site
 from riposte.directory.services import api_token_create, api_token_revoke
 from tests.cooperations.access import API_ROUTES as COOPERATIONS_API_ROUTES
+from tests.norms.access import API_ROUTES as NORMS_API_ROUTES
 
 ROLES = ("agent", "facilitator", "decision_maker", "moderator", "admin", "outsider")
 LOGGED_IN = ROLES[:-1]
@@ -39,6 +40,7 @@ API_ROUTES = {
     # django-ninja's root only exists so that operation paths can be reversed.
     "api-root": ("/api/", 404, 404),
     **COOPERATIONS_API_ROUTES,
+    **NORMS_API_ROUTES,
 }
 
 

@@ -30,13 +30,24 @@ def daily_at(hour: int) -> Callable[[dt.datetime], str | None]:
     return slot
 
 
+def every_minutes(minutes: int) -> Callable[[dt.datetime], str | None]:
+    def slot(now: dt.datetime) -> str | None:
+        return f"{now:%Y-%m-%dT%H}:{now.minute - now.minute % minutes:02d}"
+
+    return slot
+
+
 def periodic_jobs() -> list[PeriodicJob]:
     from riposte.core.tasks import send_daily_digests
+    from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
 
     return [
         PeriodicJob(
             "core.daily_digest", daily_at(settings.DIGEST_HOUR), send_daily_digests.enqueue
         ),
+        # A closed consultation's result is sealed within a minute.
+        PeriodicJob("norms.seal", every_minutes(1), consultations_seal_due.enqueue),
+        PeriodicJob("norms.remind", daily_at(6), norms_remind_and_expire.enqueue),
     ]
 
 

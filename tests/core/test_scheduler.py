@@ -13,13 +13,25 @@ from django.core.management import call_command
 from django.tasks import task_backends
 from django.utils.translation import gettext_lazy
 
+from riposte.core import scheduler
 from riposte.core.models import Notification, ScheduledRun
 from riposte.core.notifications import notification_send
-from riposte.core.scheduler import daily_at, enqueue_due_jobs
+from riposte.core.scheduler import daily_at, enqueue_due_jobs, every_minutes
 from riposte.core.tasks import send_daily_digests, send_notification_email
 from riposte.directory.models import Agent
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _core_jobs_only(monkeypatch):
+    """These tests are about the scheduler, with the core's job; each module tests its own."""
+    every_job = scheduler.periodic_jobs
+    monkeypatch.setattr(
+        scheduler,
+        "periodic_jobs",
+        lambda: [job for job in every_job() if job.name.startswith("core.")],
+    )
 
 
 @pytest.fixture
@@ -104,6 +116,11 @@ def test_daily_at_names_the_local_day():
     assert slot(dt.datetime(2026, 3, 10, 6, 59)) is None
     assert slot(dt.datetime(2026, 3, 10, 7, 0)) == "2026-03-10"
     assert slot(dt.datetime(2026, 3, 10, 23, 59)) == "2026-03-10"
+
+
+def test_every_minutes_names_the_slot_of_the_quarter_or_the_minute():
+    assert every_minutes(15)(dt.datetime(2026, 3, 10, 9, 44)) == "2026-03-10T09:30"
+    assert every_minutes(1)(dt.datetime(2026, 3, 10, 9, 44)) == "2026-03-10T09:44"
 
 
 # --- the worker, against the real database backend -----------------------------------------------

@@ -1,0 +1,192 @@
+"""Voting: one ballot per eligible agent, changeable until the close, secret when asked.
+
+The count is always the number of distinct eligible voters: `Voter` has a unique key on
+(consultation, agent), `Ballot` one on (consultation, key), and both are written in one
+transaction that first locks the consultation row. Two tabs of the same agent voting at once are
+serialised by that lock; the second one finds the first's ballot and changes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from riposte.core.audit import audit_record
+from riposte.norms import rules
+from riposte.norms.models import Ballot, Choice, Consultation, Method, Voter
+from riposte.norms.models.consultations import REASON_MAX
+
+
+def ballot_key(consultation_id: int, agent_id: int) -> str:
+    """Finds an agent's ballot again without storing who cast it. Keyed by the server's secret:
+    whoever reads the database alone cannot recompute it for a given agent."""
+    message = f"riposte.norms.ballot:{consultation_id}:{agent_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+class VoteRefused(ValidationError):
+    """A vote that cannot be taken, with the reason shown to the voter (and a code for the API)."""
+
+
+def _refuse(message: str, code: str) -> VoteRefused:
+    return VoteRefused(message, code=code)
+
+
+@transaction.atomic
+def vote_cast(*, consultation: Consultation, agent: Any, choice: str, reason: str = "") -> Ballot:
+    """Record or change the agent's ballot. Raises VoteRefused (a ValidationError) or
+    PermissionDenied (not in the electorate) with a message for the voter."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    now = timezone.now()
+    if now < consultation.opens_at:
+        raise _refuse(_("This consultation is not open yet."), "not_open")
+    if consultation.sealed_at is not None or consultation.has_closed(now):
+        raise _refuse(_("This consultation is closed: votes are no longer taken."), "closed")
+    if not rules.is_eligible(agent, consultation):
+        raise PermissionDenied(_("You are not among the agents this consultation asks."))
+    if choice not in consultation.choices:
+        raise _refuse(_("Choose one of the answers offered."), "invalid_choice")
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise _refuse(_("A reason is limited to 2,000 characters."), "reason_too_long")
+    if choice == Choice.OBJECTION and not reason:
+        raise _refuse(_("An objection needs a reason, so that it can be answered."), "reason")
+
+    key = ballot_key(consultation.pk, agent.pk)
+    voter, created = Voter.objects.get_or_create(
+        consultation=consultation, agent=agent, defaults={"voted_at": now}
+    )
+    ballot = Ballot.objects.filter(consultation=consultation, key=key).first()
+    if ballot is None:
+        if not created:
+            # A voter without a ballot: the secret key changed while the consultation was open.
+            raise _refuse(
+                _("Your earlier vote can no longer be changed. It is counted as it was."),
+                "locked",
+            )
+        ballot = Ballot(consultation=consultation, key=key)
+    elif ballot.answer and (ballot.choice, ballot.reason) != (choice, reason):
+        # An answered objection stays as answered; a new position is a new ballot content.
+        ballot.answer, ballot.answered_by = "", None
+    ballot.choice = choice
+    ballot.reason = reason if consultation.method == Method.CONSENT else ""
+    ballot.voter = None if consultation.secret else agent
+    ballot.full_clean(exclude=["consultation", "voter", "answered_by"])
+    ballot.save()
+    if not created:
+        voter.voted_at = now
+        voter.save(update_fields=["voted_at"])
+    # Who took part is public; what they chose is recorded only when the ballot is.
+    changes: dict[str, Any] = {"changed": not created}
+    if not consultation.secret:
+        changes["choice"] = choice
+    audit_record(actor=agent, action="norm.vote", target=consultation, changes=changes)
+    return ballot
+
+
+def my_ballot(*, consultation: Consultation, agent: Any) -> Ballot | None:
+    """The agent's own ballot (for their eyes only: "you voted ...", and to change it)."""
+    if not agent.is_authenticated:
+        return None
+    return Ballot.objects.filter(
+        consultation=consultation, key=ballot_key(consultation.pk, agent.pk)
+    ).first()
+
+
+@dataclass(frozen=True)
+class Results:
+    counts: dict[str, int]
+    voters: int
+    eligible: int
+    quorum: int
+    quorum_reached: bool
+    # Objections that no facilitator has answered yet (consent method).
+    unanswered: int
+    # The answer that won: the most "for/against" (a tie is "tie"); under consent, "consent"
+    # when nobody objected, else "objection" (the objections and their answers are then shown).
+    outcome: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "voters": self.voters,
+            "eligible": self.eligible,
+            "quorum": self.quorum,
+            "quorum_reached": self.quorum_reached,
+            "unanswered": self.unanswered,
+            "outcome": self.outcome,
+        }
+
+
+def results_compute(consultation: Consultation) -> Results:
+    from riposte.directory.models import Agent
+
+    ballots = list(Ballot.objects.filter(consultation=consultation).values("choice", "answer"))
+    counts = Counter(b["choice"] for b in ballots)
+    voters = Voter.objects.filter(consultation=consultation).count()
+    eligible = Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation)).count()
+    unanswered = sum(1 for b in ballots if b["choice"] == Choice.OBJECTION and not b["answer"])
+    if consultation.method == Method.CONSENT:
+        outcome = "objection" if counts[Choice.OBJECTION] else "consent"
+    elif counts[Choice.FOR] == counts[Choice.AGAINST]:
+        outcome = "tie"
+    else:
+        outcome = Choice.FOR if counts[Choice.FOR] > counts[Choice.AGAINST] else Choice.AGAINST
+    return Results(
+        counts={c: counts.get(c, 0) for c in consultation.choices},
+        voters=voters,
+        eligible=eligible,
+        quorum=consultation.quorum,
+        quorum_reached=voters >= consultation.quorum,
+        unanswered=unanswered,
+        outcome=str(outcome),
+    )
+
+
+def results_visible(consultation: Consultation, now=None) -> bool:  # type: ignore[no-untyped-def]
+    """A secret ballot's results are hidden until the close; a public one's are shown as they come."""
+    return not consultation.secret or consultation.has_closed(now)
+
+
+@transaction.atomic
+def consultation_seal(*, consultation: Consultation) -> bool:
+    """Freeze the result of a closed consultation (the worker, once). Returns whether it sealed."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.sealed_at is not None or not consultation.has_closed():
+        return False
+    consultation.result = results_compute(consultation).as_dict()
+    consultation.sealed_at = timezone.now()
+    consultation.save(update_fields=["result", "sealed_at"])
+    audit_record(actor=None, action="norm.consultation.seal", target=consultation,
+                 changes={"voters": consultation.result["voters"]})  # fmt: skip
+    return True
+
+
+@transaction.atomic
+def objection_answer(*, ballot: Ballot, by: Any, answer: str) -> Ballot:
+    """A facilitator answers an objection: the answer is public, the objector stays unknown."""
+    if not rules.is_facilitator(by):
+        raise PermissionDenied
+    ballot = Ballot.objects.select_for_update().select_related("consultation").get(pk=ballot.pk)
+    if ballot.choice != Choice.OBJECTION:
+        raise ValidationError(_("Only an objection is answered."))
+    if ballot.consultation.sealed_at is not None:
+        raise ValidationError(_("This consultation is closed and its result sealed."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer to this objection.")})
+    if len(answer) > REASON_MAX:
+        raise ValidationError({"answer": _("An answer is limited to 2,000 characters.")})
+    ballot.answer, ballot.answered_by = answer, by
+    ballot.save(update_fields=["answer", "answered_by"])
+    audit_record(actor=by, action="norm.objection.answer", target=ballot.consultation)
+    return ballot
