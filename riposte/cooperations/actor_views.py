@@ -1,5 +1,5 @@
 """Pages of the actors: the list, an actor, propose or edit one (duplicates shown before saving),
-validate, merge two records of one organisation."""
+validate, merge two records of one organisation, or say that two are two ("not a duplicate")."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from riposte.cooperations import queries, rules, services
+from riposte.cooperations import duplicates, queries, rules, services
 from riposte.cooperations.forms import ActorFiltersForm, ActorForm, MergeForm, actor_initial
 from riposte.cooperations.models import Actor, Cooperation, CooperationStatus
 from riposte.cooperations.views import add_errors
@@ -122,12 +122,12 @@ def _edit(request: AgentRequest, actor: Actor | None) -> HttpResponse:
             add_errors(form, exc)
         else:
             return redirect(actor)
-    duplicates: list[Actor] = []
+    same: list[Actor] = []
     if form.is_bound:
-        duplicates = services.actor_duplicates(
+        same = services.actor_duplicates(
             name=form.data.get("name", ""), siret=form.data.get("siret", ""), exclude=actor
         )
-    context = {"form": form, "actor": actor, "duplicates": duplicates, "similar": []}
+    context = {"form": form, "actor": actor, "duplicates": same, "similar": []}
     return render(request, "cooperations/actor_form.html", context)
 
 
@@ -139,14 +139,15 @@ def actor_duplicates(request: AgentRequest) -> HttpResponse:
     exclude = None
     if request.GET.get("actor", "").isdigit():
         exclude = Actor.objects.filter(pk=int(request.GET["actor"])).first()
-    duplicates = services.actor_duplicates(name=name, siret=siret, exclude=exclude)
+    same = services.actor_duplicates(name=name, siret=siret, exclude=exclude)
     similar: list[Actor] = []
     if len(services.name_key(name)) >= SIMILAR_MIN_LENGTH:
         found = queries.actors_list(queries.ActorFilters(q=name))
         if exclude is not None:
-            found = found.exclude(pk=exclude.pk)
-        similar = [a for a in found[:6] if a not in duplicates][:5]
-    context = {"duplicates": duplicates, "similar": similar, "typing": True}
+            # Nor those a facilitator said are other organisations than the one being edited.
+            found = found.exclude(pk__in=[exclude.pk, *duplicates.distinct_from(exclude.pk)])
+        similar = [a for a in found[:6] if a not in same][:5]
+    context = {"duplicates": same, "similar": similar, "typing": True}
     return render(request, "cooperations/_actor_duplicates.html", context)
 
 
@@ -189,5 +190,30 @@ def actor_merge(request: AgentRequest, pk: int) -> HttpResponse:
         "target": target,
         "form": form,
         "preview": queries.merge_preview(source),
+        # Said to be two organisations: the merge stays possible (it may have been a mistake),
+        # with the warning.
+        "distinct": duplicates.distinct_mark(source, target) if target is not None else None,
     }
     return render(request, "cooperations/actor_merge.html", context)
+
+
+@role_required(Role.FACILITATOR)
+@require_POST
+def actor_distinct(request: AgentRequest, pk: int) -> HttpResponse:
+    """ "Not a duplicate": these two records are two organisations (POST other=<id>)."""
+    actor = _get_live_actor(request, pk)
+    other_pk = request.POST.get("other", "")
+    other = get_object_or_404(Actor, pk=int(other_pk) if other_pk.isdigit() else 0)
+    try:
+        duplicates.actor_mark_distinct(facilitator=request.user, actor=actor, other=other)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(a)s” and “%(b)s” are two organisations: they are no longer shown as duplicates.")
+            % {"a": actor.name, "b": other.name},
+        )
+    if request.POST.get("from") == "queue":
+        return redirect("cooperations:queue")
+    return redirect(actor)

@@ -141,6 +141,8 @@ class ChapterForm(forms.Form):
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The version the introduction was started from: a save from an older one is refused.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class MoveForm(forms.Form):

@@ -159,7 +159,10 @@ def guide_edition_compile(*, by: Agent) -> GuideEdition:
             )
             chapter.title = want["title"]
             chapter.position = position
-            chapter.save()
+            if chapter.pk is None:
+                chapter.save()
+            else:  # its introduction is the editors' (and versioned): not written back here
+                chapter.save(update_fields=["title", "position"])
             _refresh_entries(chapter, want["debriefs"])
     edition.compiled_by, edition.compiled_at = by, timezone.now()
     edition.save(update_fields=["compiled_by", "compiled_at"])
@@ -224,13 +227,55 @@ def guide_edition_update(*, edition: GuideEdition, by: Agent, title: str, intro:
     edition.save(update_fields=["title", "intro"])
 
 
+class ChapterConflict(ValidationError):
+    """The chapter's introduction was saved by someone else since the form was opened."""
+
+    def __init__(self, message: str, *, current: GuideChapter) -> None:
+        super().__init__(message, code="stale")
+        self.current = current
+
+
+def _chapter_conflict(current: GuideChapter) -> ChapterConflict:
+    return ChapterConflict(
+        _("%(name)s saved the introduction of “%(title)s” while you were writing (version "
+          "%(version)s). Your text is kept in the form below: compare it with theirs, then save "
+          "again.")
+        % {"name": str(current.intro_by) if current.intro_by else _("A colleague"),
+           "title": current.display_title, "version": current.intro_version},
+        current=current,
+    )  # fmt: skip
+
+
 @transaction.atomic
-def guide_chapter_update(*, chapter: GuideChapter, by: Agent, intro: str) -> GuideChapter:
+def guide_chapter_update(
+    *, chapter: GuideChapter, by: Agent, intro: str, version: int
+) -> GuideChapter:
+    """A facilitator saves a chapter's introduction, from the version their form started from.
+
+    A stale version (a colleague saved since) raises ChapterConflict, as debrief_edit does: the
+    caller keeps the sender's text and shows the saved one. Saving the same text changes nothing.
+    """
     _require(rules.can_edit_guide(by))
     _draft_for_update(chapter.edition)
-    chapter.intro = _clean_text(intro, name="intro")
-    chapter.save(update_fields=["intro"])
-    return chapter
+    text = _clean_text(intro, name="intro")
+    current = GuideChapter.objects.select_for_update().get(pk=chapter.pk)
+    if current.intro_version != version:
+        raise _chapter_conflict(current)
+    if text == current.intro:
+        return current
+    # The version in the WHERE clause is the guard that holds even where the row lock above is
+    # not one (SQLite).
+    updated = GuideChapter.objects.filter(pk=chapter.pk, intro_version=version).update(
+        intro=text, intro_version=version + 1, intro_by=by, intro_at=timezone.now()
+    )
+    if not updated:
+        raise _chapter_conflict(GuideChapter.objects.get(pk=chapter.pk))
+    current.refresh_from_db()
+    audit_record(
+        actor=by, action="guide.chapter_intro", target=current,
+        changes={"version": current.intro_version},
+    )  # fmt: skip
+    return current
 
 
 def _reorder(siblings: list[Any], item: Any, offset: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from riposte.cooperations import debrief_rules as rules
 from riposte.cooperations import guide as services
 from riposte.cooperations.debrief_forms import ChapterForm, EditionForm, MoveForm
+from riposte.cooperations.debriefs import word_diff
 from riposte.cooperations.guide_pdf import stored_pdf
 from riposte.cooperations.guide_render import chapter_title, render_context
 from riposte.cooperations.models import (
@@ -217,20 +218,8 @@ def guide_chapter_edit(request: AgentRequest, pk: int) -> HttpResponse:
     chapter = get_object_or_404(GuideChapter.objects.select_related("edition"), pk=pk)
     if not chapter.edition.is_draft:
         raise PermissionDenied
-    announcement = ""
     if "intro" in request.POST:
-        form = ChapterForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, str(error))
-            return redirect(f"{reverse('cooperations:guide-draft')}#chapter-{chapter.pk}")
-        services.guide_chapter_update(chapter=chapter, by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            _("The introduction of “%(title)s” is saved.") % {"title": chapter.display_title},
-        )
-        return redirect(f"{reverse('cooperations:guide-draft')}#chapter-{chapter.pk}")
+        return _chapter_intro(request, chapter)
     move = MoveForm(request.POST)
     if not move.is_valid() or move.cleaned_data["action"] not in OFFSETS:
         return HttpResponse(_("Choose up or down."), status=400)
@@ -253,6 +242,61 @@ def guide_chapter_edit(request: AgentRequest, pk: int) -> HttpResponse:
         return render(request, "cooperations/guide_draft.html#chapter-list", context)
     _announce(request, announcement)
     return redirect(f"{reverse('cooperations:guide-draft')}#chapter-{chapter.pk}")
+
+
+def _chapter_intro(request: AgentRequest, chapter: GuideChapter) -> HttpResponse:
+    """Save a chapter's introduction; or give the draft back with the text typed, and why: too
+    long, or saved meanwhile by a colleague (409, both texts shown, as for debriefs)."""
+    form = ChapterForm(request.POST)
+    status, conflict = 400, None
+    if form.is_valid():
+        try:
+            services.guide_chapter_update(
+                chapter=chapter,
+                by=request.user,
+                intro=form.cleaned_data["intro"],
+                version=form.cleaned_data["version"],
+            )
+        except services.ChapterConflict as exc:
+            messages.error(request, exc.messages[0])
+            conflict = _intro_conflict(exc.current, form.cleaned_data["intro"])
+            status = 409
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The introduction of “%(title)s” is saved.") % {"title": chapter.display_title},
+            )
+            return redirect(f"{reverse('cooperations:guide-draft')}#chapter-{chapter.pk}")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    # Nothing lost: the sender's text stays in the chapter's box. After a conflict the form
+    # carries the current version, so that saving again (after comparing) is a deliberate choice;
+    # otherwise the version it was started from.
+    kept = {
+        "pk": chapter.pk,
+        "text": request.POST.get("intro", ""),
+        "version": conflict["version"] if conflict else request.POST.get("version", ""),
+        "conflict": conflict,
+    }
+    context = {**_draft_context(chapter.edition), "kept": kept}
+    return render(request, "cooperations/guide_draft.html", context, status=status)
+
+
+def _intro_conflict(current: GuideChapter, mine: str) -> dict[str, object]:
+    """What the colleague saved, and how it differs from the sender's text, word by word."""
+    mine = mine.replace("\r\n", "\n").strip()
+    return {
+        "version": current.intro_version,
+        "by": current.intro_by,
+        "at": current.intro_at,
+        "saved": current.intro,
+        "pieces": word_diff(mine, current.intro),
+    }
 
 
 @role_required(Role.FACILITATOR)

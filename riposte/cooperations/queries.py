@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     Case,
@@ -23,6 +25,7 @@ from django.db.models import (
     When,
 )
 
+from riposte.cooperations.duplicates import distinct_from, distinct_pairs, pair
 from riposte.cooperations.models import (
     Actor,
     ActorStatus,
@@ -30,7 +33,8 @@ from riposte.cooperations.models import (
     CooperationActor,
     CooperationStatus,
 )
-from riposte.cooperations.services import name_key
+from riposte.cooperations.services import DECLINED, name_key
+from riposte.core.models import AuditEntry
 from riposte.core.text import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -213,29 +217,48 @@ def with_actors(cooperations: list[Cooperation]) -> list[Cooperation]:
 
 @dataclass
 class DuplicateGroup:
-    """Live actors sharing a folded name or a SIRET: probably one organisation, to merge."""
+    """Live actors sharing a folded name or a SIRET: probably one organisation, to merge.
+    `pairs`: the pairs of them still to look at (a facilitator may have said that some are two
+    organisations: those are left out, and so is an actor left in no pair)."""
 
     reason: str  # "name" or "siret"
     actors: list[Actor]
+    pairs: list[tuple[Actor, Actor]] = field(default_factory=list)
+
+
+def _open_pairs(actors: list[Actor], marked: set[tuple[int, int]]) -> list[tuple[Actor, Actor]]:
+    return [(a, b) for a, b in combinations(actors, 2) if pair(a.pk, b.pk) not in marked]
 
 
 def probable_duplicates(limit: int = 50) -> list[DuplicateGroup]:
     live = Actor.objects.filter(merged_into__isnull=True)
     groups: list[DuplicateGroup] = []
-    keys = (
+    keys = list(
         live.exclude(name_key="")
         .values("name_key")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("name_key")
-        .values_list("name_key", flat=True)[:limit]
+        .values_list("name_key", flat=True)
     )
-    members: dict[str, list[Actor]] = {}
-    for actor in live.filter(name_key__in=list(keys)).select_related("commune"):
-        members.setdefault(actor.name_key, []).append(actor)
-    groups += [DuplicateGroup("name", members[k]) for k in sorted(members)]
+    # A batch of names at a time, until `limit` groups are found: the groups whose every pair was
+    # said to be two organisations are skipped, and must not hide the next ones.
+    for start in range(0, len(keys), limit):
+        if len(groups) >= limit:
+            break
+        members: dict[str, list[Actor]] = {}
+        batch = keys[start : start + limit]
+        for actor in live.filter(name_key__in=batch).select_related("commune").order_by("pk"):
+            members.setdefault(actor.name_key, []).append(actor)
+        marked = distinct_pairs(a.pk for found in members.values() for a in found)
+        for key in sorted(members):
+            pairs = _open_pairs(members[key], marked)
+            if pairs:
+                involved = {a.pk for p in pairs for a in p}
+                actors = [a for a in members[key] if a.pk in involved]
+                groups.append(DuplicateGroup("name", actors, pairs))
     # The database allows one live actor per SIRET; a same SIRET can only come from a data fix
-    # by hand, but it costs one query to look.
+    # by hand, but it costs one query to look. It is one organisation whatever was said.
     sirets = (
         live.exclude(siret="")
         .values("siret")
@@ -244,7 +267,8 @@ def probable_duplicates(limit: int = 50) -> list[DuplicateGroup]:
         .values_list("siret", flat=True)[:limit]
     )
     for siret in sirets:
-        groups.append(DuplicateGroup("siret", list(live.filter(siret=siret))))
+        actors = list(live.filter(siret=siret).order_by("pk"))
+        groups.append(DuplicateGroup("siret", actors, list(combinations(actors, 2))))
     return groups[:limit]
 
 
@@ -264,6 +288,22 @@ def suggested_cooperations() -> QuerySet[Cooperation]:
     )
 
 
+def declined_entry(cooperation: Cooperation) -> AuditEntry | None:
+    """Who turned this suggestion down, and when (the audit entry of cooperation_decline)."""
+    if cooperation.status != CooperationStatus.DECLINED:
+        return None
+    return (
+        AuditEntry.objects.filter(
+            action=DECLINED,
+            content_type=ContentType.objects.get_for_model(Cooperation),
+            object_id=str(cooperation.pk),
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def merge_preview(source: Actor) -> dict[str, Any]:
     """What moves when `source` goes into another actor: its cooperations and earlier merges."""
     return {
@@ -275,10 +315,12 @@ def merge_preview(source: Actor) -> dict[str, Any]:
 
 
 def merge_candidates(source: Actor) -> QuerySet[Actor]:
-    """Actors `source` may go into: live, itself excluded, probable duplicates first."""
+    """Actors `source` may go into: live, itself excluded, probable duplicates first (not those
+    a facilitator said are other organisations: they stay choosable, among the rest)."""
+    probable = Q(name_key=source.name_key) & ~Q(pk__in=distinct_from(source.pk))
     return (
         Actor.objects.filter(merged_into__isnull=True)
         .exclude(pk=source.pk)
-        .annotate(other=Case(When(name_key=source.name_key, then=Value(0)), default=Value(1)))
+        .annotate(other=Case(When(probable, then=Value(0)), default=Value(1)))
         .order_by("other", "name_key", "id")
     )

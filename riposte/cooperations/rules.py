@@ -29,9 +29,16 @@ def can_merge_actors(agent: Any) -> bool:
     return bool(agent.is_facilitator)
 
 
+def can_mark_distinct(agent: Any) -> bool:
+    """Saying that two records are two organisations ("not a duplicate"): the merge's reverse."""
+    return bool(agent.is_facilitator)
+
+
 def can_edit_cooperation(agent: Any, cooperation: Cooperation) -> bool:
     """Facilitators, and the agent who recorded it. A suggestion (recorded by nobody) is the
-    facilitators' until they confirm it."""
+    facilitators' until they confirm it; a turned-down one is nobody's to edit any more."""
+    if cooperation.status == CooperationStatus.DECLINED:
+        return False
     return agent.is_facilitator or (
         cooperation.created_by_id is not None and cooperation.created_by_id == agent.pk
     )
@@ -41,12 +48,17 @@ def can_confirm_cooperation(agent: Any) -> bool:
     return bool(agent.is_facilitator)
 
 
+def can_decline_cooperation(agent: Any) -> bool:
+    return bool(agent.is_facilitator)
+
+
 def can_delete_cooperation(agent: Any) -> bool:
     return bool(agent.is_facilitator)
 
 
 def can_see_cooperation(agent: Any, cooperation: Cooperation) -> bool:
-    """A suggestion is a facilitator's work item until confirmed: other agents do not see it."""
+    """A suggestion is a facilitator's work item until confirmed: other agents do not see it,
+    nor one turned down (its page stays for facilitators: who turned it down, and when)."""
     return cooperation.status == CooperationStatus.CONFIRMED or bool(agent.is_facilitator)
 
 

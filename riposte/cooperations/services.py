@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from riposte.cooperations import rules
+from riposte.cooperations.duplicates import distinct_from
 from riposte.cooperations.metrics import graph_changed
 from riposte.cooperations.models import (
     Actor,
@@ -48,11 +50,15 @@ def name_key(name: str) -> str:
 
 
 def actor_duplicates(*, name: str, siret: str = "", exclude: Actor | None = None) -> list[Actor]:
-    """Live actors that are probably the same organisation: same folded name, or same SIRET."""
+    """Live actors that are probably the same organisation: same folded name, or same SIRET.
+    `exclude`: the actor being edited; those a facilitator said are other organisations than it
+    share its name without being duplicates (a same SIRET still is one)."""
     key = name_key(name)
     siret = re.sub(r"\s+", "", siret)
     # A name of punctuation only folds to "": it says nothing of the organisation.
     match = Q(name_key=key) if key else Q(pk__in=[])
+    if key and exclude is not None:
+        match &= ~Q(pk__in=distinct_from(exclude.pk))
     if siret:
         match |= Q(siret=siret)
     found = Actor.objects.filter(match, merged_into__isnull=True)
@@ -341,6 +347,8 @@ def cooperation_confirm(*, cooperation: Cooperation, by: Agent) -> Cooperation:
     """A facilitator confirms a cooperation Riposte suggested: from now on it counts."""
     _require(rules.can_confirm_cooperation(by))
     cooperation = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+    if cooperation.status == CooperationStatus.DECLINED:
+        raise ValidationError(_("This suggestion was turned down: it can no longer be confirmed."))
     if cooperation.status != CooperationStatus.SUGGESTED:
         raise ValidationError(_("This cooperation is already confirmed."))
     cooperation.status = CooperationStatus.CONFIRMED
@@ -356,16 +364,18 @@ def cooperation_confirm(*, cooperation: Cooperation, by: Agent) -> Cooperation:
 
 @transaction.atomic
 def cooperation_delete(*, cooperation: Cooperation, by: Agent) -> None:
-    """A facilitator turns down a suggestion, or removes a cooperation recorded by mistake."""
+    """A facilitator removes a cooperation recorded by mistake. Deleting a suggestion turns it
+    down (cooperation_decline): its row must stay, or the initiative would be suggested again."""
     _require(rules.can_delete_cooperation(by))
+    if cooperation.status == CooperationStatus.SUGGESTED:
+        cooperation_decline(cooperation=cooperation, by=by)
+        return
+    if cooperation.status == CooperationStatus.DECLINED:
+        raise ValidationError(
+            _("This suggestion was turned down: it is kept so that it is not suggested again.")
+        )
     actor_ids = set(cooperation.participations.values_list("actor_id", flat=True))
     audit_record(actor=by, action="cooperation.delete", target=cooperation)
-    if cooperation.status == CooperationStatus.SUGGESTED and cooperation.suggested_from_id:
-        # Turned down: cooperations_suggest must not bring the same suggestion back.
-        audit_record(
-            actor=by, action=DECLINED, target=cooperation.suggested_from,
-            changes={"initiative": cooperation.suggested_from_id},
-        )  # fmt: skip
     try:
         with transaction.atomic():
             cooperation.delete()
@@ -377,16 +387,40 @@ def cooperation_delete(*, cooperation: Cooperation, by: Agent) -> None:
     graph_changed()
 
 
-# The audit action that remembers a turned-down suggestion (its target is the initiative).
+# The audit action that records who turned a suggestion down, and when.
 DECLINED = "cooperation.decline"
 
 
-def _declined_initiatives() -> set[int]:
-    return {
-        int(pk)
-        for pk in AuditEntry.objects.filter(action=DECLINED).values_list("object_id", flat=True)
-        if pk.isdigit()
-    }
+@transaction.atomic
+def cooperation_decline(*, cooperation: Cooperation, by: Agent) -> Cooperation:
+    """A facilitator turns down a suggestion: it is kept, declined, so that cooperations_suggest
+    never brings it back (one suggestion per initiative, in the database), and is shown nowhere.
+    A suggestion never counted: no "inédite" and no graph to recompute."""
+    _require(rules.can_decline_cooperation(by))
+    cooperation = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+    if cooperation.status == CooperationStatus.DECLINED:
+        raise ValidationError(_("This suggestion is already turned down."))
+    if cooperation.status != CooperationStatus.SUGGESTED:
+        raise ValidationError(_("Only a suggestion can be turned down: this one is confirmed."))
+    cooperation.status = CooperationStatus.DECLINED
+    cooperation.updated_at = timezone.now()
+    cooperation.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=by, action=DECLINED, target=cooperation,
+        changes={"status": [CooperationStatus.SUGGESTED, CooperationStatus.DECLINED],
+                 "initiative": cooperation.suggested_from_id},
+    )  # fmt: skip
+    return cooperation
+
+
+def _declined_before_the_status() -> set[int]:
+    """Initiatives whose suggestion was turned down before "declined" existed: the suggestion
+    was deleted then, and only its audit entry (aimed at the initiative) remembers it."""
+    entries = AuditEntry.objects.filter(
+        action=DECLINED,
+        content_type=ContentType.objects.get_for_model(Initiative),
+    )
+    return {int(pk) for pk in entries.values_list("object_id", flat=True) if pk.isdigit()}
 
 
 def cooperations_suggest(
@@ -395,10 +429,10 @@ def cooperations_suggest(
     """Suggest a cooperation for each initiative whose authors come from two services or more:
     they already work together. A facilitator confirms each suggestion. Running it again
     suggests nothing twice (one suggestion per initiative, in the database; a turned-down one
-    is remembered). `initiative_ids`: look at these initiatives only."""
+    stays, declined). `initiative_ids`: look at these initiatives only."""
     initiatives = Initiative.objects.filter(
         submitted_at__isnull=False, merged_into__isnull=True, suggested_cooperations__isnull=True
-    ).exclude(pk__in=_declined_initiatives())
+    ).exclude(pk__in=_declined_before_the_status())
     # An initiative someone already tied to a cooperation by hand needs no suggestion.
     initiatives = initiatives.exclude(
         pk__in=Cooperation.initiatives.through.objects.values("initiative_id")
@@ -492,10 +526,10 @@ def cooperations_unprecedented_refresh(*, actor_ids: set[int] | None = None) -> 
                 .exclude(is_unprecedented=value)
                 .update(is_unprecedented=value)
             )
-    # Suggestions do not count, and are never "inédites" themselves.
-    Cooperation.objects.filter(status=CooperationStatus.SUGGESTED, is_unprecedented=True).update(
-        is_unprecedented=False
-    )
+    # Suggestions (and those turned down) do not count, and are never "inédites" themselves.
+    Cooperation.objects.exclude(status=CooperationStatus.CONFIRMED).filter(
+        is_unprecedented=True
+    ).update(is_unprecedented=False)
     return changed
 
 

@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("<int:pk>/", views.cooperation_detail, name="detail"),
     path("<int:pk>/edit/", views.cooperation_edit, name="edit"),
     path("<int:pk>/confirm/", views.cooperation_confirm, name="confirm"),
+    path("<int:pk>/decline/", views.cooperation_decline, name="decline"),
     path("<int:pk>/delete/", views.cooperation_delete, name="delete"),
     path("<int:pk>/comment/", views.cooperation_comment, name="comment"),
     path("events/", views.event_list, name="events"),
@@ -24,6 +25,7 @@ urlpatterns: list = [
     path("actors/<int:pk>/edit/", actor_views.actor_edit, name="actor-edit"),
     path("actors/<int:pk>/validate/", actor_views.actor_validate, name="actor-validate"),
     path("actors/<int:pk>/merge/", actor_views.actor_merge, name="actor-merge"),
+    path("actors/<int:pk>/distinct/", actor_views.actor_distinct, name="actor-distinct"),
     # -- the graph and the map (graph_views.py)
     path("graph/", graph_views.graph_page, name="graph"),
     path("map/", graph_views.actors_map, name="map"),

@@ -98,7 +98,9 @@ def cooperation_detail(request: AgentRequest, pk: int) -> HttpResponse:
         "can_edit": rules.can_edit_cooperation(agent, cooperation),
         "can_confirm": rules.can_confirm_cooperation(agent)
         and cooperation.status == CooperationStatus.SUGGESTED,
-        "can_delete": rules.can_delete_cooperation(agent),
+        "can_delete": rules.can_delete_cooperation(agent)
+        and cooperation.status != CooperationStatus.DECLINED,
+        "declined": queries.declined_entry(cooperation),
     }
     return render(request, "cooperations/detail.html", context)
 
@@ -241,9 +243,30 @@ def cooperation_confirm(request: AgentRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.FACILITATOR)
-def cooperation_delete(request: AgentRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST deletes."""
+@require_POST
+def cooperation_decline(request: AgentRequest, pk: int) -> HttpResponse:
+    """Turn a suggestion down: it leaves the queue and is never suggested again."""
     cooperation = _get_cooperation(request, pk)
+    _act(
+        request,
+        lambda: services.cooperation_decline(cooperation=cooperation, by=request.user),
+        _("The suggestion is turned down; it will not come back."),
+    )
+    if request.POST.get("from") == "queue":
+        return redirect("cooperations:queue")
+    return redirect(cooperation)
+
+
+@role_required(Role.FACILITATOR)
+def cooperation_delete(request: AgentRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes (a suggestion is turned down, not deleted)."""
+    cooperation = _get_cooperation(request, pk)
+    if cooperation.status == CooperationStatus.DECLINED:
+        messages.error(
+            request,
+            _("This suggestion was turned down: it is kept so that it is not suggested again."),
+        )
+        return redirect(cooperation)
     if request.method != "POST":
         return render(request, "cooperations/delete.html", {"cooperation": cooperation})
     suggested = cooperation.status == CooperationStatus.SUGGESTED

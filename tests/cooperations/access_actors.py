@@ -22,22 +22,27 @@ def _association(actors: dict[str, Any], name: str = "Secours populaire de Bondy
     return actor_propose(by=actors["agent"], data=ActorData(name=name, kind="association"))
 
 
-def _cooperation(actors: dict[str, Any], *, suggested: bool = False) -> Cooperation:
-    """A cooperation recorded by the `agent` actor between a service and an association."""
+def _cooperation(
+    actors: dict[str, Any], *, suggested: bool = False, declined: bool = False
+) -> Cooperation:
+    """A cooperation recorded by the `agent` actor between a service and an association (or a
+    suggestion, or a suggestion turned down)."""
     cooperation = make_cooperation(
         [make_service_actor(), _association(actors)], by=actors["agent"], event=make_event()
     )
-    if suggested:
-        Cooperation.objects.filter(pk=cooperation.pk).update(
-            status=CooperationStatus.SUGGESTED, created_by=None
-        )
+    if suggested or declined:
+        status = CooperationStatus.DECLINED if declined else CooperationStatus.SUGGESTED
+        Cooperation.objects.filter(pk=cooperation.pk).update(status=status, created_by=None)
     actors["made"] = cooperation.get_absolute_url()
     return cooperation
 
 
-def _cooperation_url(name: str, *, suggested: bool = False) -> Callable[[dict[str, Any]], str]:
+def _cooperation_url(
+    name: str, *, suggested: bool = False, declined: bool = False
+) -> Callable[[dict[str, Any]], str]:
     def build(actors: dict[str, Any]) -> str:
-        return reverse(name, args=[_cooperation(actors, suggested=suggested).pk])
+        cooperation = _cooperation(actors, suggested=suggested, declined=declined)
+        return reverse(name, args=[cooperation.pk])
 
     return build
 
@@ -69,6 +74,15 @@ def _merge_url(actors: dict[str, Any]) -> str:
     actors["target"] = target.pk
     actors["made"] = target.get_absolute_url()
     return reverse("cooperations:actor-merge", args=[source.pk])
+
+
+def _distinct_url(actors: dict[str, Any]) -> str:
+    """Two records a facilitator may say are two organisations ("not a duplicate")."""
+    actor = _association(actors, "Restos du cœur de Bondy")
+    other = _association(actors, "Restos du cœur de Pantin")
+    actors["other"] = other.pk
+    actors["made"] = actor.get_absolute_url()
+    return reverse("cooperations:actor-distinct", args=[actor.pk])
 
 
 def _event_url(actors: dict[str, Any]) -> str:
@@ -107,6 +121,32 @@ ROUTES: list[Route] = [
         "POST",
         only(FACILITATORS, OBJECT),
         path=_cooperation_url("cooperations:confirm", suggested=True),
+    ),
+    # A suggestion turned down: its page stays for the facilitators (who, when).
+    Route(
+        "cooperations:detail",
+        "GET",
+        {**logged_in(404), "facilitator": 200, "admin": 200},
+        path=_cooperation_url("cooperations:detail", declined=True),
+    ),
+    Route(
+        "cooperations:decline",
+        "GET",
+        only(FACILITATORS, 405),
+        path=_cooperation_url("cooperations:decline", suggested=True),
+    ),
+    Route(
+        "cooperations:decline",
+        "POST",
+        only(FACILITATORS, OBJECT),
+        path=_cooperation_url("cooperations:decline", suggested=True),
+    ),
+    # Nothing to delete in a turned-down suggestion: back to its page.
+    Route(
+        "cooperations:delete",
+        "POST",
+        only(FACILITATORS, OBJECT),
+        path=_cooperation_url("cooperations:delete", declined=True),
     ),
     # GET asks for confirmation, POST deletes.
     Route(
@@ -183,6 +223,14 @@ ROUTES: list[Route] = [
         "POST",
         only(FACILITATORS, OBJECT),
         path=_actor_url("cooperations:actor-validate"),
+    ),
+    Route("cooperations:actor-distinct", "GET", only(FACILITATORS, 405), path=_distinct_url),
+    Route(
+        "cooperations:actor-distinct",
+        "POST",
+        only(FACILITATORS, OBJECT),
+        path=_distinct_url,
+        data=lambda actors: {"other": actors["other"]},
     ),
     Route("cooperations:actor-merge", "GET", only(FACILITATORS, 200), path=_merge_url),
     Route(

@@ -165,7 +165,7 @@ ROUTES: list[Route] = [
         "POST",
         only(FACILITATORS, OBJECT),
         path=_chapter_url,
-        data={"intro": "Ce qui a marché."},
+        data={"intro": "Ce qui a marché.", "version": "0"},
     ),
     Route("cooperations:guide-entry", "GET", only(FACILITATORS, 405), path=_entry_url),
     Route(

@@ -156,7 +156,9 @@ def test_compiling_again_keeps_the_editorial_work(three, facilitator, lockdown) 
     draft = guide_edition_compile(by=facilitator)
     seniors = draft.chapters.get(title="Solidarité avec les aînés")
     guide_chapter_move(chapter=seniors, by=facilitator, offset=-2)
-    guide_chapter_update(chapter=seniors, by=facilitator, intro="Ceux qui vivent seuls d'abord.")
+    guide_chapter_update(
+        chapter=seniors, by=facilitator, intro="Ceux qui vivent seuls d'abord.", version=0
+    )
     calls = seniors.entries.get(debrief=three[1])
     guide_entry_move(entry=calls, by=facilitator, offset=-1)
     food_in_seniors = seniors.entries.get(debrief=three[0])
@@ -224,7 +226,7 @@ def test_only_facilitators_edit_the_draft(role, actors, three, facilitator) -> N
     who = actors[role]
     for attempt in (
         lambda: guide_chapter_move(chapter=chapter, by=who, offset=1),
-        lambda: guide_chapter_update(chapter=chapter, by=who, intro="Non"),
+        lambda: guide_chapter_update(chapter=chapter, by=who, intro="Non", version=0),
         lambda: guide_entry_move(entry=entry, by=who, offset=1),
         lambda: guide_entry_leave_out(entry=entry, by=who, left_out=True),
         lambda: guide_edition_update(edition=draft, by=who, title="Non", intro=""),
@@ -242,7 +244,9 @@ def test_a_title_is_required_and_texts_are_bounded(three, facilitator) -> None:
         guide_edition_update(edition=draft, by=facilitator, title="  ", intro="")
     assert set(excinfo.value.message_dict) == {"title"}
     with pytest.raises(ValidationError):
-        guide_chapter_update(chapter=draft.chapters.first(), by=facilitator, intro="x" * 5001)
+        guide_chapter_update(
+            chapter=draft.chapters.first(), by=facilitator, intro="x" * 5001, version=0
+        )
     draft.refresh_from_db()
     assert draft.title == "Guide pratique des coopérations en situation d'urgence"
 
@@ -251,7 +255,7 @@ def test_a_published_edition_can_no_longer_change(three, facilitator) -> None:
     published_edition = edition(facilitator)
     chapter = published_edition.chapters.first()
     with pytest.raises(ValidationError, match="can no longer change"):
-        guide_chapter_update(chapter=chapter, by=facilitator, intro="Après coup")
+        guide_chapter_update(chapter=chapter, by=facilitator, intro="Après coup", version=0)
     with pytest.raises(ValidationError, match="can no longer change"):
         guide_edition_discard(edition=published_edition, by=facilitator)
 
@@ -365,7 +369,7 @@ def test_a_new_draft_starts_from_the_previous_editions_order(three, facilitator)
     draft = guide_edition_compile(by=facilitator)
     seniors = draft.chapters.get(title="Solidarité avec les aînés")
     guide_chapter_move(chapter=seniors, by=facilitator, offset=-2)
-    guide_chapter_update(chapter=seniors, by=facilitator, intro="D'abord les aînés.")
+    guide_chapter_update(chapter=seniors, by=facilitator, intro="D'abord les aînés.", version=0)
     guide_edition_update(edition=draft, by=facilitator, title="Le guide 93", intro="Pour vous.")
     guide_edition_publish(edition=draft, by=facilitator)
 

@@ -206,7 +206,7 @@ def test_a_draft_keeps_its_latest_preview_only(guide, facilitator) -> None:
     draft = guide_edition_compile(by=facilitator)
     old = pdf_build(edition=draft, language="fr")
     chapter = draft.chapters.first()
-    guide_chapter_update(chapter=chapter, by=facilitator, intro="Nouvelle introduction")
+    guide_chapter_update(chapter=chapter, by=facilitator, intro="Nouvelle introduction", version=0)
 
     assert stored_pdf(draft, "fr") is None  # the content changed: the old preview is stale
     new = pdf_build(edition=draft, language="fr")

@@ -253,7 +253,7 @@ def test_a_chapter_intro_is_saved_and_printed_escaped(two, facilitator, client_f
     client = client_for("facilitator")
     client.post(
         reverse("cooperations:guide-chapter", args=[chapter.pk]),
-        {"intro": "Ce qui a nourri <em>les familles</em>."},
+        {"intro": "Ce qui a nourri <em>les familles</em>.", "version": "0"},
     )
     client.post(reverse("cooperations:guide-publish"))
 

@@ -465,7 +465,8 @@ def test_a_turned_down_suggestion_does_not_come_back(two_services_initiative, fa
     suggestion = cooperations_suggest()[0]
     cooperation_delete(cooperation=suggestion, by=facilitator)
     assert cooperations_suggest() == []
-    assert not Cooperation.objects.exists()
+    # Kept, turned down: its row is what stops the initiative from being suggested again.
+    assert Cooperation.objects.get().status == CooperationStatus.DECLINED
 
 
 def test_an_initiative_already_tied_to_a_cooperation_is_not_suggested(

@@ -279,9 +279,10 @@ def test_confirm_and_turn_down_from_the_queue(two_suggestions, client_for) -> No
 
     ask = client.get(reverse("cooperations:delete", args=[second.pk]), {"from": "queue"})
     assert 'name="from" value="queue"' in ask.content.decode()
-    response = client.post(reverse("cooperations:delete", args=[second.pk]), {"from": "queue"})
+    response = client.post(reverse("cooperations:decline", args=[second.pk]), {"from": "queue"})
     assert response["Location"] == reverse("cooperations:queue")
-    assert not Cooperation.objects.filter(pk=second.pk).exists()
+    second.refresh_from_db()
+    assert second.status == CooperationStatus.DECLINED
     assert cooperations_suggest() == []  # turned down for good
 
 

@@ -8,6 +8,7 @@ from riposte.cooperations.models.actors import (
     Cooperation,
     CooperationActor,
     CooperationStatus,
+    DistinctActors,
     Event,
     GraphMetrics,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "DebriefInvitation",
     "DebriefRevision",
     "DebriefStatus",
+    "DistinctActors",
     "EditionStatus",
     "Event",
     "GraphMetrics",

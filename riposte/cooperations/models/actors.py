@@ -198,9 +198,12 @@ class Event(models.Model):
 
 class CooperationStatus(models.TextChoices):
     # Suggested by Riposte from an initiative whose co-authors come from different services;
-    # a facilitator confirms it (or deletes it).
+    # a facilitator confirms it or turns it down.
     SUGGESTED = "suggested", _("Suggested")
     CONFIRMED = "confirmed", _("Confirmed")
+    # Turned down: kept (never shown, never counted) so that the initiative it came from is not
+    # suggested again; who turned it down, and when, is in the audit log.
+    DECLINED = "declined", _("Turned down")
 
 
 class Cooperation(models.Model):
@@ -304,6 +307,34 @@ class CooperationActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} in {self.cooperation_id}"
+
+
+class DistinctActors(models.Model):
+    """Two actors a facilitator said are two organisations, though they look like one record
+    written twice (the same folded name: two "Restos du cœur" of two communes): the pair is no
+    longer offered as a duplicate to merge. Stored once per pair, the smaller id first."""
+
+    first = models.ForeignKey(Actor, models.CASCADE, related_name="+")
+    second = models.ForeignKey(Actor, models.CASCADE, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["first", "second"]
+        verbose_name = _("pair of distinct actors")
+        verbose_name_plural = _("pairs of distinct actors")
+        constraints = [
+            # One order for a pair, so that the unique constraint sees (a, b) and (b, a) as one.
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="distinct_actors_ordered"
+            ),
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_actors_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class GraphMetrics(models.Model):

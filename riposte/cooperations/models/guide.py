@@ -108,6 +108,13 @@ class GuideChapter(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), max_length=TEXT_MAX, blank=True)
+    # The introduction is edited with optimistic concurrency, as the debriefs are: the form
+    # carries the version it started from, and a save from an older one is refused.
+    intro_version = models.PositiveIntegerField(default=0)
+    intro_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    intro_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
