@@ -11,6 +11,7 @@ from riposte.cooperations.graph_api import router as cooperations_graph_router
 from riposte.directory.api import router as directory_router
 from riposte.directory.services import api_token_authenticate
 from riposte.initiatives.api import router as initiatives_router
+from riposte.norms.api import router as norms_router
 
 
 class TokenAuth(HttpBearer):
@@ -32,3 +33,4 @@ api.add_router("/", directory_router)
 api.add_router("/", initiatives_router)
 api.add_router("/", cooperations_router)
 api.add_router("/", cooperations_graph_router)
+api.add_router("/", norms_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("directory/", include("riposte.directory.urls")),
     path("initiatives/", include("riposte.initiatives.urls")),
     path("cooperations/", include("riposte.cooperations.urls")),
+    path("norms/", include("riposte.norms.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -60,6 +60,7 @@ MODULES = [
         _(
             "Put the authorisations opened in crises up for debate, consultation and dated decisions."
         ),
+        url_name="norms:list",
     ),
     Module(
         "coffee",

@@ -6,6 +6,13 @@ from riposte.initiatives import hooks
 from riposte.initiatives.services import InitiativeData, initiative_create
 
 
+@pytest.fixture(autouse=True)
+def _no_module_registered(monkeypatch):
+    """These tests are about the hook itself: the actions the modules register (the norms
+    module's, in its AppConfig.ready: tests/norms/test_views.py) are set aside meanwhile."""
+    monkeypatch.setattr(hooks, "_authorisation_actions", [])
+
+
 @pytest.fixture
 def open_debate():
     def action(initiative, agent):

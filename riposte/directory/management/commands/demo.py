@@ -16,6 +16,7 @@ from riposte.directory.demo import (
     directory_has_data,
 )
 from riposte.initiatives import demo as initiatives_demo
+from riposte.norms import demo as norms_demo
 
 
 class Command(BaseCommand):
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             if reset:
+                # Norms point to the cooperations, the initiatives and the agents: first.
+                norms_demo.demo_reset()
                 # They point to the initiatives and the agents: first.
                 cooperations_demo.demo_reset()
                 initiatives_demo.demo_reset()  # they point to the agents: first
@@ -65,11 +68,12 @@ class Command(BaseCommand):
                 counts["initiatives"] = initiatives_demo.demo_build(seed=seed)
                 counts["cooperations"] = cooperations_demo.demo_build(seed=seed)
                 counts["debriefs"] = demo_debriefs.demo_build(seed=seed)
+                counts["norms"] = norms_demo.demo_build(seed=seed)
             self.stdout.write(
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
                 f"{counts['services']} services, {counts['sites']} sites, "
                 f"{counts['initiatives']} initiatives, {counts['cooperations']} cooperations, "
-                f"{counts['debriefs']} debriefs (seed {seed})."
+                f"{counts['debriefs']} debriefs, {counts['norms']} norms (seed {seed})."
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:
