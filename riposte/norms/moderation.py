@@ -36,7 +36,7 @@ def argument_reply(
         notification_send(
             recipients=[argument.author],
             actor=by,
-            message=gettext_lazy("%(author)s replied to your argument \u201c%(title)s\u201d"),
+            message=gettext_lazy("%(author)s replied to your argument “%(title)s”"),
             params={"author": str(by), "title": argument.title},
             url=url,
         )

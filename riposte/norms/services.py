@@ -250,7 +250,7 @@ def testimony_add(*, norm: Norm, by: Agent, made_possible: str, went_wrong: str 
     notification_send(
         recipients=followers_of(norm),
         actor=by,
-        message=gettext_lazy("%(author)s told how they used \u201c%(norm)s\u201d"),
+        message=gettext_lazy("%(author)s told how they used “%(norm)s”"),
         params={"author": str(by), "norm": norm.title},
         url=_url(norm),
     )
@@ -276,7 +276,7 @@ def argument_add(*, norm: Norm, by: Agent, side: str, title: str, body: str = ""
     notification_send(
         recipients=followers_of(norm),
         actor=by,
-        message=gettext_lazy("New argument on \u201c%(norm)s\u201d: %(title)s"),
+        message=gettext_lazy("New argument on “%(norm)s”: %(title)s"),
         params={"norm": norm.title, "title": title},
         url=_url(norm),
     )
@@ -362,7 +362,7 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
     notification_send(
         recipients=followers_of(norm),
         actor=by,
-        message=gettext_lazy("A consultation is open on \u201c%(norm)s\u201d until %(closes)s"),
+        message=gettext_lazy("A consultation is open on “%(norm)s” until %(closes)s"),
         params={
             "norm": norm.title,
             "closes": f"{timezone.localtime(data.closes_at):%d/%m/%Y %H:%M}",
@@ -477,7 +477,7 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
     notification_send(
         recipients=decision_audience(norm, consultation),
         actor=by,
-        message=gettext_lazy("Decision on \u201c%(norm)s\u201d: %(outcome)s"),
+        message=gettext_lazy("Decision on “%(norm)s”: %(outcome)s"),
         params={"norm": norm.title, "outcome": Outcome(data.outcome).label},
         url=_url(norm),
     )

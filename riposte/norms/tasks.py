@@ -35,7 +35,7 @@ def consultations_seal_due() -> int:
             notification_send(
                 recipients=decision_audience(norm, consultation),
                 actor=None,
-                message=gettext_lazy("The consultation on \u201c%(norm)s\u201d is closed: see its result"),
+                message=gettext_lazy("The consultation on “%(norm)s” is closed: see its result"),
                 params={"norm": norm.title},
                 url=norm.get_absolute_url(),
             )  # fmt: skip
@@ -72,9 +72,9 @@ def norms_remind_and_expire(today: str | None = None) -> dict[str, int]:
                             recipients=_reminder_audience(norm),
                             actor=None,
                             message=(
-                                gettext_lazy("\u201c%(norm)s\u201d lapses on %(date)s unless a decision keeps it")
+                                gettext_lazy("“%(norm)s” lapses on %(date)s unless a decision keeps it")
                                 if kind == Reminder.Kind.SUNSET
-                                else gettext_lazy("\u201c%(norm)s\u201d is due for review on %(date)s")
+                                else gettext_lazy("“%(norm)s” is due for review on %(date)s")
                             ),
                             params={"norm": norm.title, "date": target.strftime("%d/%m/%Y")},
                             url=norm.get_absolute_url(),
@@ -93,9 +93,7 @@ def norms_remind_and_expire(today: str | None = None) -> dict[str, int]:
             notification_send(
                 recipients=decision_audience(norm, None),
                 actor=None,
-                message=gettext_lazy(
-                    "\u201c%(norm)s\u201d has expired: its sunset date has passed"
-                ),
+                message=gettext_lazy("“%(norm)s” has expired: its sunset date has passed"),
                 params={"norm": norm.title},
                 url=norm.get_absolute_url(),
             )

@@ -145,6 +145,13 @@ def world(actors, service) -> dict[str, Any]:
     return {**actors, "service": service, "initiative": initiative}
 
 
+def french_page(browser: Browser) -> Page:
+    """A page of its own (its own cookies: one person each) in French, on a desktop screen."""
+    context = browser.new_context(bypass_csp=True, viewport=DESKTOP, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
 def login(page: Page, site_url: str, email: str, password: str = PASSWORD) -> None:
     """Log in through the real form, as an agent would."""
     page.goto(f"{site_url}/auth/login/")

@@ -13,23 +13,17 @@ test_cooperations_guide.py. Selectors use ids, names and form actions: the words
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from riposte.cooperations.models import Cooperation, Debrief, DebriefStatus, GuideEdition
 from riposte.cooperations.services import actor_for_service
 from riposte.directory.models import Agent, Role
 from riposte.initiatives.models import Theme
-from tests.browser.conftest import DESKTOP, check_axe, login
+from tests.browser.conftest import check_axe, french_page, login
 from tests.conftest import PASSWORD
 from tests.cooperations.builders import make_actor, make_commune, make_event
 
 pytestmark = pytest.mark.browser
-
-
-def _page(browser: Browser) -> Page:
-    context = browser.new_context(bypass_csp=True, viewport=DESKTOP, locale="fr-FR")
-    context.set_default_timeout(15_000)
-    return context.new_page()
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ def test_record_map_debrief_publish_and_download_the_guide(webgl_browser: Browse
     association, service_actor = scene["association"], scene["service_actor"]
 
     # The new agent records the cooperation.
-    agent_page = _page(webgl_browser)
+    agent_page = french_page(webgl_browser)
     login(agent_page, site_url, newcomer.email)
     agent_page.goto(f"{site_url}/cooperations/new/")
     check_axe(agent_page, "cooperation form")
@@ -95,7 +89,7 @@ def test_record_map_debrief_publish_and_download_the_guide(webgl_browser: Browse
 
     # The facilitator opens the debrief and invites the agent.
     debrief_url = f"{site_url}/cooperations/{cooperation.pk}/debrief/"
-    page = _page(webgl_browser)
+    page = french_page(webgl_browser)
     login(page, site_url, facilitator.email)
     page.goto(debrief_url)
     page.locator(f"form[action='/cooperations/{cooperation.pk}/debrief/open/'] button").click()
