@@ -194,8 +194,8 @@ def test_replies_to_an_argument(client_for, norm, agent, facilitator) -> None:
     assert response["Location"] == f"{norm.get_absolute_url()}#argument-{argument.pk}"
     comment = Comment.objects.get()
     assert comment.target == argument and comment.author == facilitator
-    # The argument's author hears of it.
-    note = Notification.objects.get(recipient=agent, message__contains="replied to your argument")
+    # The argument's author hears of it, in their language.
+    note = Notification.objects.get(recipient=agent, message__contains="votre argument")
     assert note.url.endswith(f"#argument-{argument.pk}")
     html = _page(client_for("agent").get(norm.get_absolute_url()))
     assert "Un contrôle <em>a posteriori</em> suffit." in html

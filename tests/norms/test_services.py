@@ -216,7 +216,7 @@ def test_a_decision_maker_keeps_a_norm_and_everyone_concerned_hears_of_it(
     assert norm.status == NormStatus.SUSTAINED
     assert norm.review_on == made.next_review_on
     assert norm.status_changes.first().by == decision_maker
-    notified = set(Notification.objects.filter(message__contains="Decision").values_list(
+    notified = set(Notification.objects.filter(message__contains="cision").values_list(
         "recipient__email", flat=True))  # fmt: skip
     # The follower (proposer), the voter, and the agents of the norm's service.
     assert {"fanny@example.org", "hors@example.org", "scope@example.org"} <= notified

