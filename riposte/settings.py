@@ -202,6 +202,13 @@ MAP_TILES_ATTRIBUTION = os.getenv("MAP_TILES_ATTRIBUTION", "")
 VIDEO_PROVIDER = os.getenv("VIDEO_PROVIDER", "jitsi")
 VIDEO_BASE_URL = os.getenv("VIDEO_BASE_URL", "https://meet.jit.si").rstrip("/")
 VIDEO_URL_TEMPLATE = os.getenv("VIDEO_URL_TEMPLATE", "{base}/{room}")
+# Coffee machine: rounds are weekly (on this weekday, 0 = Monday, at this local hour); two agents
+# who met in the last COFFEE_COOLDOWN_ROUNDS rounds are not paired again; the groups of a round are
+# deleted COFFEE_RETENTION_DAYS after it (its anonymous statistics are kept).
+COFFEE_ROUND_WEEKDAY = envint("COFFEE_ROUND_WEEKDAY", "0")
+COFFEE_ROUND_HOUR = envint("COFFEE_ROUND_HOUR", "8")
+COFFEE_COOLDOWN_ROUNDS = envint("COFFEE_COOLDOWN_ROUNDS", "6")
+COFFEE_RETENTION_DAYS = envint("COFFEE_RETENTION_DAYS", "365")
 
 # E-mail (Django 6.1 MAILERS). Without an SMTP host, e-mails are printed by the process that sends
 # them (the worker), so a demo never tries to reach a mail server.

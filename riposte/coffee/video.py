@@ -1,0 +1,23 @@
+"""Video rooms: Riposte hosts no video, it names rooms on the provider set in the settings.
+
+VIDEO_PROVIDER "jitsi" (any Jitsi-compatible server at VIDEO_BASE_URL), "visio" (La Suite Visio,
+also at VIDEO_BASE_URL) or "template" (VIDEO_URL_TEMPLATE, with {base} and {room}). Room names are
+random (128 bits): knowing one room's name tells nothing of another's.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+
+
+def room_name(prefix: str = "riposte-cafe") -> str:
+    return f"{prefix}-{secrets.token_urlsafe(16).replace('_', '').replace('-', '').lower()}"
+
+
+def room_url(room: str) -> str:
+    base = settings.VIDEO_BASE_URL
+    if settings.VIDEO_PROVIDER == "template":
+        return settings.VIDEO_URL_TEMPLATE.format(base=base, room=room)
+    return f"{base}/{room}"
