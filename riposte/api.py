@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from riposte.coffee.api import router as coffee_router
 from riposte.cooperations.api import router as cooperations_router
 from riposte.cooperations.graph_api import router as cooperations_graph_router
 from riposte.directory.api import router as directory_router
@@ -34,3 +35,4 @@ api.add_router("/", initiatives_router)
 api.add_router("/", cooperations_router)
 api.add_router("/", cooperations_graph_router)
 api.add_router("/", norms_router)
+api.add_router("/", coffee_router)

@@ -2,4 +2,10 @@
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from riposte.coffee.consumers import PresenceConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/coffee/rooms/<slug:slug>/", PresenceConsumer.as_asgi()),
+]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("initiatives/", include("riposte.initiatives.urls")),
     path("cooperations/", include("riposte.cooperations.urls")),
     path("norms/", include("riposte.norms.urls")),
+    path("coffee/", include("riposte.coffee.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

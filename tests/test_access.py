@@ -29,6 +29,7 @@ from tests.access_table import (
     logged_in,
     only,
 )
+from tests.coffee.access import ROUTES as COFFEE_ROUTES
 from tests.cooperations.access import ROUTES as COOPERATIONS_ROUTES
 from tests.norms.access import ROUTES as NORMS_ROUTES
 
@@ -42,7 +43,7 @@ def _service_page(actors: dict[str, Agent | None]) -> str:
 
 
 def _module_page(actors: dict[str, Agent | None]) -> str:
-    return reverse("module", args=["coffee"])  # a module still in its empty state
+    return reverse("module", args=["workshops"])  # a module still in its empty state
 
 
 def _revoke_alices_token(actors: dict[str, Agent | None]) -> str:
@@ -265,6 +266,7 @@ ROUTES = [
     ),
     *COOPERATIONS_ROUTES,
     *NORMS_ROUTES,
+    *COFFEE_ROUTES,
 ]
 
 

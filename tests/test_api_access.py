@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from riposte.directory.models import Agent, AgentSupportProfile, ApiToken, Commune, Service, Site
 from riposte.directory.services import api_token_create, api_token_revoke
+from tests.coffee.access import API_ROUTES as COFFEE_API_ROUTES
 from tests.cooperations.access import API_ROUTES as COOPERATIONS_API_ROUTES
 from tests.norms.access import API_ROUTES as NORMS_API_ROUTES
 
@@ -41,6 +42,7 @@ API_ROUTES = {
     "api-root": ("/api/", 404, 404),
     **COOPERATIONS_API_ROUTES,
     **NORMS_API_ROUTES,
+    **COFFEE_API_ROUTES,
 }
 
 

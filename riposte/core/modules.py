@@ -67,6 +67,7 @@ MODULES = [
         _("Coffee machine"),
         _("Axis 4 — The informal, remotely"),
         _("Random coffees across services and sites, and always-open video coffee rooms."),
+        url_name="coffee:home",
     ),
     Module(
         "workshops",

@@ -38,6 +38,8 @@ def every_minutes(minutes: int) -> Callable[[dt.datetime], str | None]:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
+    from riposte.coffee.room_tasks import presence_purge_stale
+    from riposte.coffee.tasks import coffee_purge, coffee_round_weekly, weekly_at
     from riposte.core.tasks import send_daily_digests
     from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
 
@@ -48,6 +50,13 @@ def periodic_jobs() -> list[PeriodicJob]:
         # A closed consultation's result is sealed within a minute.
         PeriodicJob("norms.seal", every_minutes(1), consultations_seal_due.enqueue),
         PeriodicJob("norms.remind", daily_at(6), norms_remind_and_expire.enqueue),
+        PeriodicJob("coffee.presence_purge", every_minutes(5), presence_purge_stale.enqueue),
+        PeriodicJob(
+            "coffee.round",
+            weekly_at(settings.COFFEE_ROUND_WEEKDAY, settings.COFFEE_ROUND_HOUR),
+            coffee_round_weekly.enqueue,
+        ),
+        PeriodicJob("coffee.purge", daily_at(3), coffee_purge.enqueue),
     ]
 
 

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from riposte.coffee import demo as coffee_demo
 from riposte.cooperations import demo as cooperations_demo
 from riposte.cooperations import demo_debriefs
 from riposte.directory.demo import (
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             if reset:
+                coffee_demo.demo_reset()  # members, groups and rooms point to the agents
                 # Norms point to the cooperations, the initiatives and the agents: first.
                 norms_demo.demo_reset()
                 # They point to the initiatives and the agents: first.
@@ -69,11 +71,13 @@ class Command(BaseCommand):
                 counts["cooperations"] = cooperations_demo.demo_build(seed=seed)
                 counts["debriefs"] = demo_debriefs.demo_build(seed=seed)
                 counts["norms"] = norms_demo.demo_build(seed=seed)
+                counts["coffee"] = coffee_demo.demo_build(seed=seed)
             self.stdout.write(
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
                 f"{counts['services']} services, {counts['sites']} sites, "
                 f"{counts['initiatives']} initiatives, {counts['cooperations']} cooperations, "
-                f"{counts['debriefs']} debriefs, {counts['norms']} norms (seed {seed})."
+                f"{counts['debriefs']} debriefs, {counts['norms']} norms, "
+                f"{counts['coffee']} coffee members (seed {seed})."
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:
