@@ -2,8 +2,8 @@
 
 The count is always the number of distinct eligible voters: `Voter` has a unique key on
 (consultation, agent), `Ballot` one on (consultation, key), and both are written in one
-transaction that first locks the consultation row. Two tabs of the same agent voting at once are
-serialised by that lock; the second one finds the first's ballot and changes it.
+transaction. Two tabs of the same agent voting at once meet at Voter's unique key: the second
+waits for the first to commit, then finds its ballot and changes it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,11 +41,25 @@ def _refuse(message: str, code: str) -> VoteRefused:
     return VoteRefused(message, code=code)
 
 
+def _lock_for_voting(consultation_id: int) -> None:
+    """A shared lock on the consultation's row, held until the vote commits: voters do not wait
+    for each other, but the seal (FOR UPDATE) waits for the votes in flight, and no vote starts
+    while it seals. Two tabs of one agent meet at Voter's unique key. An exclusive lock here made
+    every voter wait for every other one (bench/README.md §5). SQLite takes one writer at a time:
+    it needs no lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM norms_consultation WHERE id = %s FOR SHARE", [consultation_id]
+            )
+
+
 @transaction.atomic
 def vote_cast(*, consultation: Consultation, agent: Any, choice: str, reason: str = "") -> Ballot:
     """Record or change the agent's ballot. Raises VoteRefused (a ValidationError) or
     PermissionDenied (not in the electorate) with a message for the voter."""
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _lock_for_voting(consultation.pk)
+    consultation = Consultation.objects.get(pk=consultation.pk)
     now = timezone.now()
     if now < consultation.opens_at:
         raise _refuse(_("This consultation is not open yet."), "not_open")
@@ -80,7 +94,12 @@ def vote_cast(*, consultation: Consultation, agent: Any, choice: str, reason: st
     ballot.choice = choice
     ballot.reason = reason if consultation.method == Method.CONSENT else ""
     ballot.voter = None if consultation.secret else agent
-    ballot.full_clean(exclude=["consultation", "voter", "answered_by"])
+    # The unique keys and checks are the database's: only the fields' own rules here.
+    ballot.full_clean(
+        exclude=["consultation", "voter", "answered_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     ballot.save()
     if not created:
         voter.voted_at = now
