@@ -302,6 +302,7 @@ def main() -> None:
     parser.add_argument("--exact", default="200,201,500,501,1000,2000", type=sizes_arg)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--adversarial", type=int, default=30, help="instances per shape")
+    parser.add_argument("--core", type=int, default=0, help="the one core to run on")
     parser.add_argument(
         "--exact-cache",
         type=Path,
@@ -312,7 +313,7 @@ def main() -> None:
     parser.add_argument("--shape", default=",".join(SHAPES), type=lambda text: text.split(","))
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
+        os.sched_setaffinity(0, {args.core})
     print(
         f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}; Python {platform.python_version()}; "
         f"cores allowed: {sorted(os.sched_getaffinity(0))}; load {os.getloadavg()}"

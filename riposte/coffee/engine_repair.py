@@ -205,12 +205,16 @@ def _insert_trio(inst: Instance, pairs: _Pairs, free: list[int]) -> tuple[list[i
     if best is not None:
         _, u, k = best
         return [*pairs.remove(k), u], [x for x in free if x != u]
+    hopeless: set[int] = set()  # no pair but their own would take them
     for u in free:
         for k, c, d in pairs.entries(inst, u):
+            if d in hopeless or len(hopeless) >= SWAP_CANDIDATES:
+                continue
             j, _ = _best_pair_for(inst, pairs, d, skip=k)
             if j >= 0:
                 pairs.a[k], pairs.b[k] = u, c
                 return [*pairs.remove(j), d], [x for x in free if x != u]
+            hopeless.add(d)
     return [], free
 
 

@@ -17,7 +17,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from operator import itemgetter
+from operator import itemgetter, ne
 from pathlib import Path
 
 from riposte.coffee.engine import Agent, AgentId, Meeting, Pairing
@@ -37,8 +37,27 @@ class CoffeeFileError(Exception):
         return f"{where}: {self.message}"
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, the stripped values of `columns`) for each non-blank row after the header."""
+def _columns(path: Path, columns: tuple[str, ...]) -> list[list[str]] | None:
+    """The stripped values of each of `columns`, all rows read at C speed; None when anything
+    looks wrong (or merely unusual, like a blank line): `_rows` then finds the line."""
+    text = _text(path, columns)
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in header_line and "," not in header_line else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    header = [name.strip() for name in rows[0]]
+    if any(header.count(name) != 1 for name in columns):
+        return None
+    width = len(header)
+    data = rows[1:]
+    if not all(len(row) == width for row in data):
+        return None
+    return [[row[p].strip() for row in data] for p in (header.index(name) for name in columns)]
+
+
+def _text(path: Path, columns: tuple[str, ...]) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -50,6 +69,12 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]
         raise CoffeeFileError(path, line, "not UTF-8 text") from exc
     if not text.strip():
         raise CoffeeFileError(path, 1, f"empty file: expected the header {','.join(columns)}")
+    return text
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, the stripped values of `columns`) for each non-blank row after the header."""
+    text = _text(path, columns)
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in header_line and "," not in header_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -82,6 +107,19 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]
 
 
 def agents_read(path: Path) -> list[Agent]:
+    # The common case at C speed, checked as a whole; on any doubt, row by row for the line.
+    columns = _columns(path, AGENT_COLUMNS)
+    if columns:
+        ids, paths, sites = columns
+        if (
+            ids
+            and all(ids)
+            and all(paths)
+            and all(sites)
+            and len(set(ids)) == len(ids)
+            and not any(not level.strip() for p in set(paths) for level in p.split("/"))
+        ):
+            return list(map(Agent, ids, paths, sites))
     agents: list[Agent] = []
     first_line: dict[str, int] = {}
     for line, (agent_id, service_path, site) in _rows(path, AGENT_COLUMNS):
@@ -107,6 +145,14 @@ def agents_read(path: Path) -> list[Agent]:
 def history_read(path: Path, *, agent_ids: set[AgentId], agents_path: Path) -> list[Meeting]:
     """The meetings; each id must be an agent of `agents_path` (one who left must be removed
     from the history, or kept in the agents file)."""
+    columns = _columns(path, HISTORY_COLUMNS)
+    if columns:
+        a_ids, b_ids, rounds_text = columns
+        if set(a_ids) <= agent_ids and set(b_ids) <= agent_ids and all(map(ne, a_ids, b_ids)):
+            try:
+                return list(map(Meeting, a_ids, b_ids, map(int, rounds_text)))
+            except ValueError:
+                pass
     history: list[Meeting] = []
     for line, (a, b, round_text) in _rows(path, HISTORY_COLUMNS):
         if a not in agent_ids or b not in agent_ids:

@@ -234,3 +234,26 @@ def test_ten_thousand_agents_all_placed_none_forbidden():
     assert not any(
         frozenset(p) in forbidden for group in pairing.groups for p in combinations(group, 2)
     )
+
+
+def test_without_the_prefix_table_the_groups_are_the_same(monkeypatch):
+    # Beyond PREFIX_TABLE_LIMIT distinct paths, common prefixes are compared level by level.
+    from riposte.coffee import engine_arrays
+
+    agents = organisation(300, seed=4, concentrated=True)
+    history = past_rounds(agents, 3, seed=4)
+    with_table = coffee_pair(agents=agents, history=history, seed=5)
+    monkeypatch.setattr(engine_arrays, "PREFIX_TABLE_LIMIT", 0)
+    assert coffee_pair(agents=agents, history=history, seed=5) == with_table
+
+
+def test_agents_who_may_meet_few_others_are_placed_at_scale():
+    # 12 agents accept only agents 0 and 1: two of them are placed, and everyone else.
+    agents = organisation(3001, seed=8)
+    ids = [a.id for a in agents]
+    picky = ids[2:14]
+    exclusions = [(p, q) for p in picky for q in ids[2:] if q != p]
+    pairing = coffee_pair(agents=agents, exclusions=exclusions, seed=2)
+    assert len(placed(pairing)) == 3001 - 10
+    assert {u.agent for u in pairing.unplaced} < set(picky)
+    assert all(u.reason == UnplacedReason.NO_COMPATIBLE_GROUP for u in pairing.unplaced)
