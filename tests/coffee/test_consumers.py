@@ -12,6 +12,7 @@ import datetime as dt
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -56,7 +57,10 @@ def communicator(room: CoffeeRoom | str, headers: list) -> WebsocketCommunicator
 
 
 def run(body: Callable[[], Awaitable[Any]]) -> Any:
-    return async_to_sync(body)()
+    """Run the test's coroutine on a loop of its own, in a thread of its own: the browser tests'
+    Playwright keeps an event loop in the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(async_to_sync(body)).result()
 
 
 async def in_db(query: Callable[[], Any]) -> Any:
