@@ -16,7 +16,9 @@
 # and session store) with bench.settings (/bench/bare), on 127.0.0.1:$PORT only, stopped on exit.
 # wrk (bench/cooperations_wrk.lua) sends "Accept-Encoding: gzip" as browsers do, except on the
 # "identity" target; the uncached target asks for a new start date at each request.
-# FPS: bench/cooperations_fps.py against the same server, FPS_FILTERS choosing ~5,000 actors.
+# FPS: bench/cooperations_fps.py against the same server, FPS_FILTERS choosing ~5,000 actors: the
+# time to a drawn network, step by step, then the frames while the camera moves and while a drag
+# pans it (FPS_SECONDS each).
 # Results: bench/out/coop_<db>.{tsv,md,metrics.txt,fps.txt}.
 source "$(dirname "$0")/common.sh"
 DBS="${DBS:-postgres sqlite}"
@@ -155,7 +157,7 @@ for db in $DBS; do
   if [ "${SKIP_FPS:-0}" != 1 ]; then
     say "$db: frames per second, $FPS_FILTERS"
     python bench/cooperations_fps.py "$BASE" "$FPS_FILTERS" | tee "$OUT/coop_${db}_fps.txt"
-    # The whole network too, once, without the drags (one mouse move can take seconds there).
+    # The whole network too, one run in each browser (its frames take seconds each here).
     RUNS=1 python bench/cooperations_fps.py "$BASE" "" | tee -a "$OUT/coop_${db}_fps.txt" || true
   fi
   stop_server

@@ -230,7 +230,7 @@ def demo_build(*, seed: int) -> int:
     rng = random.Random(seed)
     facilitator = _facilitator()
     confirmed = Cooperation.objects.filter(status=CooperationStatus.CONFIRMED, debrief__isnull=True)
-    by_title = {c.title: c for c in confirmed}
+    by_title = {c.title: c for c in confirmed.order_by("pk")}
     titles = {spec["title"] for spec in DEBRIEFS}
     spare = [c for c in confirmed.order_by("started_on", "pk") if c.title not in titles]
     rng.shuffle(spare)

@@ -2,12 +2,13 @@
 section per chapter, page numbers in the margins. Built from an edition's content (its frozen
 snapshot once published), so that the PDF of edition N is the same whenever it is downloaded.
 
-A guide of 500 debriefs is about 250 pages, and WeasyPrint lays out some 10 pages a second on a
-small server (bench/README.md): a PDF is built once per edition and language, by the worker
+A guide of 500 debriefs is about 210 pages, and WeasyPrint lays out some 10 to 15 pages a second
+on a small server (bench/README.md): a PDF is built once per edition and language, by the worker
 (tasks.guide_pdf_build, enqueued at publication and on a download that finds none), and kept in
 the database, which every process and machine shares.
 
-No network: the fonts are the machine's (DejaVu, through fontconfig), and the URL fetcher
+No network: the fonts are the machine's (Liberation Sans, else DejaVu Sans, through fontconfig:
+Debian's fonts-liberation and fonts-dejavu-core), and the URL fetcher
 refuses anything that is not inline data, so that no text put in a debrief can make the server
 fetch a URL while it builds the PDF.
 """
@@ -36,7 +37,7 @@ from riposte.cooperations.guide_render import render_context  # noqa: E402
 from riposte.cooperations.models import GuideEdition, GuidePdf  # noqa: E402
 
 # Bump when the template or its CSS change: PDFs kept from the old layout are then rebuilt.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 class LocalOnlyFetcher(URLFetcher):

@@ -69,6 +69,16 @@ class ChapterView:
     intro: str
     entries: list[GuideEntryView] = field(default_factory=list)
 
+    @property
+    def see_also(self) -> list[tuple[str, list[GuideItem]]]:
+        """The debriefs quoted in full in another chapter, by that chapter: the PDF names each
+        chapter once and lists them, rather than one paragraph per debrief."""
+        groups: dict[str, list[GuideItem]] = {}
+        for entry in self.entries:
+            if not entry.first:
+                groups.setdefault(entry.item.home, []).append(entry.item)
+        return list(groups.items())
+
 
 @dataclass
 class GroupingView:

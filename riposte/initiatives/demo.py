@@ -79,11 +79,11 @@ def demo_build(*, seed: int = 93) -> int:
     facilitator = Agent.objects.get(email=f"facilitatrice@{DEMO_DOMAIN}")
     team = [
         facilitator,
-        *Agent.objects.filter(role=Role.FACILITATOR).exclude(pk=facilitator.pk)[:5],
+        *Agent.objects.filter(role=Role.FACILITATOR).exclude(pk=facilitator.pk).order_by("pk")[:5],
     ]
     themes = {t.slug: t for t in Theme.objects.all()}
-    communes = list(Commune.objects.all())
-    services = list(Service.objects.exclude(level=Service.Level.DIRECTION))
+    communes = list(Commune.objects.order_by("insee_code"))
+    services = list(Service.objects.exclude(level=Service.Level.DIRECTION).order_by("code"))
     vectors = similarity.embed(
         [similarity.text_for(e["title"], e["problem"], e["idea"]) for e in entries]
     )

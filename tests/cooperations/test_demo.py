@@ -30,11 +30,15 @@ def demo(db) -> str:
 
 def _state() -> list:
     return [
-        list(Actor.objects.order_by("name_key", "kind").values_list("name", "kind", "status")),
         list(
-            Cooperation.objects.order_by("title", "started_on").values_list(
-                "title", "started_on", "status", "is_unprecedented", "event__name"
+            Actor.objects.order_by("name_key", "kind", "name", "status").values_list(
+                "name", "kind", "status"
             )
+        ),
+        list(
+            Cooperation.objects.order_by(
+                "title", "started_on", "status", "is_unprecedented", "event__name"
+            ).values_list("title", "started_on", "status", "is_unprecedented", "event__name")
         ),
     ]
 

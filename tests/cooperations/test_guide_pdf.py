@@ -145,8 +145,10 @@ def test_the_guide_quotes_the_practical_part_and_links_the_rest(guide) -> None:
     assert "Advice to a colleague." in body and "What to avoid." in body
     assert "Seulement sur la page du retour" not in body
     assert re.search(
-        r"Source: the debrief \(revision 1\).*http://[^ ]+/cooperations/\d+/debrief/", body
+        r"Source: the debrief, revision 1: http://[^ ]+/cooperations/\d+/debrief/", body
     )
+    # Said once, on the cover, rather than with each of 500 entries.
+    assert body.count("which tells the context, what worked and what blocked") == 1
 
 
 def test_user_text_is_printed_as_text(guide) -> None:
@@ -155,9 +157,18 @@ def test_user_text_is_printed_as_text(guide) -> None:
 
 
 def test_a_debrief_in_two_chapters_is_printed_once_and_referred_to(guide) -> None:
-    body = " ".join(_pages(guide_document(guide.snapshot)))
+    document = guide_document(guide.snapshot)
+    body = " ".join(_pages(document))
     assert body.count("Gardez <b>les numéros</b>") == 1
-    assert "Colis alimentaires — see the chapter “Food aid”" in body
+    assert "Also in the chapter “Food aid”: Colis alimentaires" in body
+    # The reference links to the debrief's full text.
+    (food,) = [
+        d
+        for d in guide.snapshot["debriefs"].values()
+        if d["cooperation"]["title"] == "Colis alimentaires"
+    ]
+    links = {(kind, target) for page in document.pages for kind, target, *_ in page.links}
+    assert ("internal", f"debrief-{food['debrief']}") in links
 
 
 def test_nothing_is_fetched(facilitator) -> None:

@@ -10,6 +10,12 @@
     "tiers_lieu", "etablissement_scolaire", "hopital", "autre",
   ];
 
+  // Marks for the browser's performance timeline: where the time goes between the page and a
+  // drawn network (bench/cooperations_fps.py reads them; so can the developer tools).
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark("riposte-graph:" + name);
+  }
+
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -23,12 +29,15 @@
       return;
     }
     status.textContent = element.dataset.loading;
+    mark("fetch");
     fetch(element.dataset.api, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
+        mark("response");
         return response.json();
       })
       .then(function (body) {
+        mark("parsed");
         draw(element, status, body);
       })
       .catch(function (error) {
@@ -65,6 +74,8 @@
       });
     });
 
+    mark("built");
+
     var state = { focus: null, neighbours: new Set(), matches: new Set() };
     var wanted = fold(element.dataset.q || "");
     if (wanted) {
@@ -98,6 +109,7 @@
         return {};
       },
     });
+    mark("drawn");  // sigma's constructor draws once, before it returns
     var camera = renderer.getCamera();
 
     function show(key) {
