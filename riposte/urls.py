@@ -26,6 +26,7 @@ urlpatterns = [
     path("cooperations/", include("riposte.cooperations.urls")),
     path("norms/", include("riposte.norms.urls")),
     path("coffee/", include("riposte.coffee.urls")),
+    path("workshops/", include("riposte.workshops.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

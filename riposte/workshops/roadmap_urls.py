@@ -1,0 +1,5 @@
+"""Routes of the workshop's roadmap (roadmap_views.py); joined to urls.py under the "workshops" namespace."""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
