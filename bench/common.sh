@@ -30,3 +30,53 @@ machine() {  # one line describing the machine (and how busy it is right now), f
     "$(psql -h 127.0.0.1 -U postgres -Atc 'show server_version' | cut -d' ' -f1)" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# -- the production server on loopback: `riposte serve` (Granian) on 127.0.0.1:$PORT with $WORKERS
+# processes; the caller sets PORT, WORKERS and BASE (http://127.0.0.1:$PORT).
+SERVER_PID=""
+
+stop_server() {  # the Granian master we started, then any of its workers still alive, by PID
+  [ -n "$SERVER_PID" ] || return 0
+  local workers pid
+  workers=$(pgrep -P "$SERVER_PID" || true)
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  for pid in $workers; do
+    for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  SERVER_PID=""
+}
+trap stop_server EXIT INT TERM
+
+start_server() {  # start_server LOGFILE: returns once /healthz answers and every worker is up
+  local log=$1
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    echo "port $PORT is already in use: not starting a second server" >&2; exit 1
+  fi
+  # `serve` replaces itself with Granian (exec): $! is the server's master process.
+  if [ "${ASGI:-}" = stock ]; then  # what `serve` runs, with bench/asgi_stock.py's application
+    granian --interface asginl --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" \
+      bench.asgi_stock:application >"$log" 2>&1 &
+  else
+    # Granian puts its working directory first on sys.path: BENCH_SRC's riposte must be found there.
+    (cd "${BENCH_SRC:-.}" && exec "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS") \
+      >"$log" 2>&1 &
+  fi
+  SERVER_PID=$!
+  for _ in $(seq 120); do  # up to a minute: start-up is slow when the machine is busy
+    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && [ "$(pgrep -c -P "$SERVER_PID")" -ge "$WORKERS" ] && return 0
+    sleep 0.5
+  done
+  echo "the server did not answer on $BASE/healthz; see $log" >&2; exit 1
+}
+
+server_cpu_ticks() {  # user + system CPU ticks of the server's worker processes so far
+  local pid total=0
+  for pid in $(pgrep -P "$SERVER_PID"); do
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}

@@ -39,36 +39,6 @@ SQLITE_FILE="$PWD/$OUT/coop.sqlite3"
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False
 export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379/14}"
 export STATIC_ROOT="$PWD/$OUT/static"
-SERVER_PID=""
-
-stop_server() {  # our Granian master, then its workers still alive, by PID
-  [ -n "$SERVER_PID" ] || return 0
-  local workers pid
-  workers=$(pgrep -P "$SERVER_PID" || true)
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  for pid in $workers; do
-    for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
-start_server() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    echo "port $PORT is already in use: not starting a second server" >&2; exit 1
-  fi
-  "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" >"$OUT/coop_server_$1.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 120); do
-    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && [ "$(pgrep -c -P "$SERVER_PID")" -ge "$WORKERS" ] && return 0
-    sleep 0.5
-  done
-  echo "the server did not answer on $BASE/healthz; see $OUT/coop_server_$1.log" >&2; exit 1
-}
 
 login() {  # the demo agent's sessionid, through the login form
   local jar="$OUT/coop_cookies.txt" token
@@ -129,7 +99,7 @@ for db in $DBS; do
   event=$(echo 'from riposte.cooperations.models import Event; print(Event.objects.get(name="Confinement du printemps 2020").pk)' \
     | "$RIPOSTE" shell 2>/dev/null | tail -1)
   redis-cli -u "$REDIS_URL" flushdb >/dev/null 2>&1 || true   # our own database number only
-  start_server "$db"
+  start_server "$OUT/coop_server_$db.log"
   SESSIONID=$(login)
   [ -n "$SESSIONID" ] || { echo "login failed" >&2; exit 1; }
   tsv="$OUT/coop_$db.tsv"

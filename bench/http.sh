@@ -51,52 +51,6 @@ export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False
 # Redis as in production (cache, sessions); REDIS_URL= (empty) runs without it.
 export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379/13}"
 export STATIC_ROOT="$PWD/$OUT/static"   # collectstatic into bench/out, not the shared staticfiles/
-SERVER_PID=""
-
-stop_server() {  # the Granian master we started, then any of its workers still alive, by PID
-  [ -n "$SERVER_PID" ] || return 0
-  local workers pid
-  workers=$(pgrep -P "$SERVER_PID" || true)
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  for pid in $workers; do
-    for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
-start_server() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    echo "port $PORT is already in use: not starting a second server" >&2; exit 1
-  fi
-  # `serve` replaces itself with Granian (exec): $! is the server's master process.
-  if [ "$ASGI" = stock ]; then  # what `serve` runs, with bench/asgi_stock.py's application
-    granian --interface asginl --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" \
-      bench.asgi_stock:application >"$OUT/server_$1.log" 2>&1 &
-  else
-    # Granian puts its working directory first on sys.path: BENCH_SRC's riposte must be found there.
-    (cd "${BENCH_SRC:-.}" && exec "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS") \
-      >"$OUT/server_$1.log" 2>&1 &
-  fi
-  SERVER_PID=$!
-  for _ in $(seq 120); do   # up to a minute: start-up is slow when the machine is busy
-    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && [ "$(pgrep -c -P "$SERVER_PID")" -ge "$WORKERS" ] && return 0
-    sleep 0.5
-  done
-  echo "the server did not answer on $BASE/healthz; see $OUT/server_$1.log" >&2; exit 1
-}
-
-server_cpu_ticks() {  # user + system CPU ticks of the server's worker processes so far
-  local pid total=0
-  for pid in $(pgrep -P "$SERVER_PID"); do
-    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$total"
-}
 
 login() {  # prints the sessionid of $EMAIL, logged in through the login form (CSRF token included)
   local jar="$OUT/cookies.txt" token
@@ -129,7 +83,7 @@ for db in $DBS; do
   [ "${LOAD_ONLY:-0}" = 1 ] && continue
   agents=$(echo 'from riposte.directory.models import Agent; print(Agent.objects.count())' | "$RIPOSTE" shell 2>/dev/null | tail -1)
   say "$db: $agents agents; server on $BASE ($WORKERS processes)"
-  start_server "$db"
+  start_server "$OUT/server_$db.log"
   SESSIONID=$(login)
   [ -n "$SESSIONID" ] || { echo "login failed" >&2; exit 1; }
   export SESSIONID

@@ -32,46 +32,6 @@ export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False
 export REDIS_URL="${REDIS_URL-redis://127.0.0.1:6379/12}"
 export STATIC_ROOT="$PWD/$OUT/static"
 export DATABASE_URL="$PG_URL_BASE/$DB"
-SERVER_PID=""
-
-stop_server() {  # our Granian master, then its workers still alive, by PID
-  [ -n "$SERVER_PID" ] || return 0
-  local workers pid
-  workers=$(pgrep -P "$SERVER_PID" || true)
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  for pid in $workers; do
-    for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
-start_server() {
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    echo "port $PORT is already in use: not starting a second server" >&2; exit 1
-  fi
-  # Granian puts its working directory first on sys.path: BENCH_SRC's riposte must be found there.
-  (cd "${BENCH_SRC:-.}" && exec "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$WORKERS") \
-    >"$OUT/norms_server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 120); do
-    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && [ "$(pgrep -c -P "$SERVER_PID")" -ge "$WORKERS" ] && return 0
-    sleep 0.5
-  done
-  echo "the server did not answer on $BASE/healthz; see $OUT/norms_server.log" >&2; exit 1
-}
-
-server_cpu_ticks() {  # user + system CPU ticks of the server's worker processes so far
-  local pid total=0
-  for pid in $(pgrep -P "$SERVER_PID"); do
-    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$total"
-}
 
 tsv="$OUT/norms_votes.tsv"
 row() {  # row NAME PATH RESULT-LINE CPU-TICKS: one line of the table
@@ -132,7 +92,7 @@ NORM=$(sed -n 's/.*norm=\([0-9]*\).*/\1/p' <<<"$setup")
 CONSULTATION=$(sed -n 's/.*consultation=\([0-9]*\).*/\1/p' <<<"$setup")
 [ "$(sed -n 's/.*eligible=\([0-9]*\).*/\1/p' <<<"$setup")" = "$VOTERS" ] || { echo "eligible != $VOTERS" >&2; exit 1; }
 
-start_server
+start_server "$OUT/norms_server.log"
 printf 'target\tpath\trps\tp50_ms\tp95_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\tcpu_ms_per_req\n' >"$tsv"
 measure "bare" "/bench/bare"
 ME_TOKEN=$(head -1 "$TOKENS")
