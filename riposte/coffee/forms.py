@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from riposte.coffee.models import Frequency, Preference
+from riposte.coffee.models import Frequency, Membership, Preference
 from riposte.coffee.models.membership import DAYS, SLOTS
 from riposte.directory.models import Agent
 
@@ -33,7 +33,9 @@ class MembershipForm(forms.Form):
         choices=[(2, _("Two")), (3, _("Three"))],
         coerce=int,
         initial=2,
-        help_text=_("Groups are mostly of two; one group of three when the count is odd."),
+        help_text=_(
+            "A group of three when two others asked for three too; otherwise a coffee for two."
+        ),
     )
     preference = forms.ChoiceField(
         label=_("Whom to meet"), choices=Preference.choices, initial=Preference.SURPRISE
@@ -74,22 +76,38 @@ class MembershipForm(forms.Form):
 
 
 class ExclusionForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail of the colleague"),
-        help_text=_("They will never be paired with you, and never know it."),
+    """The colleague chosen in the picker, by id. Each refusal says why: the id comes from a
+    page that may be old (the colleague left since, or was excluded from another tab)."""
+
+    agent = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            key: _("Choose a colleague in the list.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
     )
 
-    def __init__(self, *args: Any, agent: Agent, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.agent = agent
+        self.membership = membership
 
-    def clean_email(self) -> Agent:
-        email = self.cleaned_data["email"].lower()
-        found = Agent.objects.filter(email=email, is_active=True).first()
+    def clean_agent(self) -> Agent:
+        found = Agent.objects.filter(pk=self.cleaned_data["agent"]).first()
         if found is None:
-            raise forms.ValidationError(_("No colleague has this e-mail address."))
-        if found.pk == self.agent.pk:
+            raise forms.ValidationError(_("This colleague is not in the directory."))
+        if found.pk == self.membership.agent_id:
             raise forms.ValidationError(_("You cannot exclude yourself."))
+        if not found.is_active:
+            raise forms.ValidationError(
+                _("This colleague's account is closed: they are paired with nobody.")
+            )
+        if self.membership.exclusions.filter(excluded=found).exists():
+            raise forms.ValidationError(
+                _("%(name)s is already among the people you never meet."),
+                params={"name": found.full_name or _("This colleague")},
+            )
         return found
 
 
@@ -98,7 +116,7 @@ class MoveSlotForm(forms.Form):
         label=_("New time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text=_("The coffee lasts 30 minutes; the others are told."),
+        help_text=_("The coffee lasts 30 minutes; the others get the new time by e-mail."),
     )
 
     def clean_start(self) -> dt.datetime:

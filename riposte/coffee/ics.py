@@ -1,8 +1,11 @@
 """The invitation of a coffee group: one RFC 5545 event (METHOD:REQUEST) with the video room.
 
 The UID is the group's, so that a moved slot updates the event in the members' calendars instead
-of adding a second one; SEQUENCE grows with each version (seconds since the group was made: no
-counter to keep, and a later version always has a larger one).
+of adding a second one. SEQUENCE says which version is the latest (RFC 5545, 3.8.7.4): 0 for the
+slot the round proposed; once a member moved it, the seconds from the group's creation to the
+move (at least 1). No counter to keep, and a later version always has a larger number. When the
+time of the move is not known (the .ics downloaded from the group's page), the time of the
+download stands in for it: never smaller than the move's, so the number never goes back.
 """
 
 from __future__ import annotations
@@ -25,11 +28,22 @@ def group_uid(group: Group) -> str:
     return f"coffee-group-{group.pk}@riposte"
 
 
+def invitation_sequence(group: Group, *, revised_at: dt.datetime) -> int:
+    if group.slot_moved_by_id is None:
+        return 0
+    return max(1, int((revised_at - group.created_at).total_seconds()))
+
+
 def group_invitation(
-    group: Group, members: Sequence[Agent], *, now: dt.datetime | None = None
+    group: Group,
+    members: Sequence[Agent],
+    *,
+    now: dt.datetime | None = None,
+    revised_at: dt.datetime | None = None,
 ) -> bytes:
     """The .ics of the group's slot. The group must have one (a group without a slot has no
-    invitation: its members pick a slot first)."""
+    invitation: its members pick a slot first). `now` is when the file is made (DTSTAMP),
+    `revised_at` when the slot was last moved, if known."""
     if group.slot_start is None or group.slot_end is None:
         raise ValueError("a group without a slot has no invitation")
     now = now or timezone.now()
@@ -43,7 +57,7 @@ def group_invitation(
     event = Event()
     event.add("uid", group_uid(group))
     event.add("dtstamp", now.astimezone(dt.UTC))
-    event.add("sequence", max(0, int((now - group.created_at).total_seconds())))
+    event.add("sequence", invitation_sequence(group, revised_at=revised_at or now))
     zone = timezone.get_default_timezone()
     event.add("dtstart", group.slot_start.astimezone(zone))
     event.add("dtend", group.slot_end.astimezone(zone))

@@ -11,7 +11,13 @@ Who is due on a round's date (the round's `scheduled_on`):
 
 The engine (riposte.coffee.engine) gets every agent due with their service path (the codes from
 the direction down, joined with "/") and site, the pairs of the groups of the last
-COFFEE_COOLDOWN_ROUNDS rounds, and the exclusions, both ways.
+COFFEE_COOLDOWN_ROUNDS rounds, and the exclusions, both ways. Its groups then go through the
+members' wishes (riposte.coffee.preferences: trios of those who asked for three, then swaps for
+"other sites" / "other services"), under the same cooldown and exclusions, with the round's seed.
+
+The round's report keeps counts only: due, placed, groups, trios, the total score (and the
+engine's, before the wishes), how many of the members placed asked for three and got a trio, and
+how many "whom to meet" preferences were met or not; the agents left unplaced, with the reason.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from riposte.coffee import engine
+from riposte.coffee import engine, preferences
 from riposte.coffee.models import Exclusion, Frequency, Group, GroupMember, Membership, Round
 from riposte.coffee.slots import slot_propose
 from riposte.coffee.video import room_name
@@ -149,8 +155,9 @@ class RoundOutcome:
 
 
 def round_make_groups(round_: Round, *, now: dt.datetime | None = None) -> RoundOutcome:
-    """Pair the members due and write the groups. The caller holds the round's row locked
-    in a transaction and has checked it has not run (see services.round_run)."""
+    """Group the members due (the engine, then their wishes) and write the groups. The caller
+    holds the round's row locked in a transaction and has checked it has not run (see
+    services.round_run)."""
     now = now or timezone.now()
     members = members_due(round_)
     data = engine_input(round_, members)
@@ -162,10 +169,25 @@ def round_make_groups(round_: Round, *, now: dt.datetime | None = None) -> Round
         latest_round=data.latest_round,
         seed=round_.seed,
     )
+    grouping = preferences.preferences_apply(
+        pairing=pairing,
+        agents=data.agents,
+        wishes={
+            agent_id: preferences.Wish(size=m.group_size, meet=preferences.Meet(m.preference))
+            for agent_id, m in data.members.items()
+        },
+        forbidden=preferences.forbidden_pairs(
+            history=data.history,
+            exclusions=data.exclusions,
+            cooldown=data.cooldown,
+            latest_round=data.latest_round,
+        ),
+        seed=round_.seed,
+    )
     groups: list[Group] = []
     rows: list[GroupMember] = []
     distances: dict[str, int] = {}
-    for people, score in zip(pairing.groups, pairing.group_scores, strict=True):
+    for people, score in zip(grouping.groups, grouping.group_scores, strict=True):
         slot = slot_propose(
             availabilities=[data.members[int(p)].availability for p in people],
             week_start=round_.scheduled_on,
@@ -187,11 +209,13 @@ def round_make_groups(round_: Round, *, now: dt.datetime | None = None) -> Round
         "due": len(members),
         "placed": len(rows),
         "groups": len(groups),
-        "trios": sum(1 for g in pairing.groups if len(g) == 3),
+        "trios": sum(1 for g in grouping.groups if len(g) == 3),
         "without_slot": sum(1 for g in groups if g.slot_start is None),
-        "score": pairing.score,
+        "score": grouping.score,
+        "engine_score": pairing.score,
         "group_scores": distances,
-        "unplaced": [{"agent": u.agent, "reason": str(u.reason)} for u in pairing.unplaced],
+        **grouping.counts.as_report(),
+        "unplaced": [{"agent": u.agent, "reason": str(u.reason)} for u in grouping.unplaced],
     }
     round_.save(update_fields=["ran_at", "report"])
     return RoundOutcome(round=round_, ran=True, groups=groups)

@@ -12,7 +12,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +27,7 @@ from riposte.coffee.models import (
 )
 from riposte.coffee.rounds import RoundOutcome, round_for, round_make_groups
 from riposte.coffee.slots import COFFEE_MINUTES, slots_clean
+from riposte.core.models import Notification
 from riposte.core.notifications import notification_send
 from riposte.directory.models import Agent, Role
 
@@ -118,8 +119,14 @@ def membership_leave(*, agent: Agent) -> bool:
 
 
 def exclusion_add(*, membership: Membership, excluded: Agent) -> Exclusion:
+    """Never pair the member with `excluded`, who is never told. Adding them again changes
+    nothing (one row, by the database's constraint)."""
     if excluded.pk == membership.agent_id:
         raise ValidationError({"excluded": _("You cannot exclude yourself.")})
+    if not excluded.is_active:
+        raise ValidationError(
+            {"excluded": _("This colleague's account is closed: they are paired with nobody.")}
+        )
     exclusion, _created = Exclusion.objects.get_or_create(member=membership, excluded=excluded)
     return exclusion
 
@@ -173,8 +180,10 @@ def is_member(group: Group, agent: Agent) -> bool:
 def group_move_slot(
     *, group: Group, by: Agent, start: dt.datetime, now: dt.datetime | None = None
 ) -> Group:
-    """Any member may move the slot (to a time to come); the others are told and get the
-    updated invitation."""
+    """Any member may move the slot (to a time to come). Each other member gets one message:
+    an e-mail with the new time and the updated invitation (slot_tasks), and its trace among
+    their notifications, marked as e-mailed so that it never leaves a second time, alone or
+    in a digest. The member who moved it is told on the page only."""
     now = now or timezone.now()
     group = Group.objects.select_for_update().get(pk=group.pk)
     if not is_member(group, by):
@@ -184,34 +193,65 @@ def group_move_slot(
     start = start.replace(second=0, microsecond=0)  # a calendar's times are to the minute
     if start <= now:
         raise ValidationError({"start": _("Choose a time to come.")})
+    if start == group.slot_start:
+        raise ValidationError({"start": _("The coffee is already at this time.")})
+    first = group.slot_start is None
     group.slot_start = start
     group.slot_end = start + dt.timedelta(minutes=COFFEE_MINUTES)
     group.slot_moved_by = by
     group.full_clean()
     group.save(update_fields=["slot_start", "slot_end", "slot_moved_by"])
-    others = [a for a in group_members(group) if a.pk != by.pk]
-    local = timezone.localtime(start)
-    notification_send(
-        recipients=others,
-        actor=by,
-        message=gettext_lazy("%(name)s moved your coffee to %(date)s at %(time)s"),
-        params={
-            "name": by.full_name or by.email,
-            "date": local.strftime("%d/%m/%Y"),
-            "time": local.strftime("%H:%M"),
-        },
-        url=group_url(group),
-    )
-    from riposte.coffee.tasks import coffee_invitations_send
+    others = [a for a in group_members(group) if a.pk != by.pk and a.is_active]
+    _slot_notices(group=group, by=by, recipients=others, start=start, first=first, now=now)
+    from riposte.coffee.slot_tasks import coffee_slot_moved_send
 
     transaction.on_commit(
         partial(
-            coffee_invitations_send.enqueue,
-            group_ids=[group.pk],
-            agent_ids=[a.pk for a in others],
+            coffee_slot_moved_send.enqueue,
+            group_id=group.pk,
+            moved_by_id=by.pk,
+            moved_at=now.isoformat(),
+            first=first,
         )
     )
     return group
+
+
+SLOT_MOVED = gettext_lazy("%(name)s moved your coffee to %(date)s at %(time)s")
+SLOT_SET = gettext_lazy("%(name)s set your coffee for %(date)s at %(time)s")
+
+
+def _slot_notices(
+    *,
+    group: Group,
+    by: Agent,
+    recipients: list[Agent],
+    start: dt.datetime,
+    first: bool,
+    now: dt.datetime,
+) -> None:
+    """The notifications of a moved slot, in each recipient's language. Not through
+    notification_send: its e-mail would be a second message beside the invitation, which
+    already says the same and carries the calendar update."""
+    local = timezone.localtime(start)
+    notices = []
+    for recipient in recipients:
+        with translation.override(recipient.language):
+            text = str(SLOT_SET if first else SLOT_MOVED) % {
+                "name": by.full_name or by.email,
+                "date": formats.date_format(local, "l j F"),
+                "time": formats.time_format(local, "H:i"),
+            }
+        notices.append(
+            Notification(
+                recipient=recipient,
+                actor=by,
+                message=text[:500],
+                url=group_url(group),
+                emailed_at=now,
+            )
+        )
+    Notification.objects.bulk_create(notices)
 
 
 def group_url(group: Group) -> str:

@@ -4,6 +4,9 @@ Per round: how many members were due, placed and left unplaced; how many of thos
 "did you meet?" said yes; how many pairs from different services met for the first time (new
 cross-service ties); and the distribution of the pairs' distances, with the engine's score (tree
 distance between the service paths, plus 1 when the sites differ; a trio counts its three pairs).
+The members' wishes, as the round counted them in its report (rounds.round_make_groups): how many
+of those placed asked for a group of three and got one, and how many "other sites" / "other
+services" preferences were met or not; unknown (None) for a round made before they were counted.
 
 The worker purges a round's groups after COFFEE_RETENTION_DAYS (tasks.coffee_purge). The figures
 of a purged round are read from `Round.report[STATS_KEY]` when the purge stored
@@ -20,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -34,6 +37,24 @@ MIN_ANSWERS = 5
 STATS_KEY = "stats"
 
 type Pair = frozenset[int]
+
+
+@dataclass(frozen=True)
+class Wishes:
+    """Among the members placed in a round: who asked for a group of three and got one, and the
+    "other sites" / "other services" preferences met or not. Counts, never a person."""
+
+    asked_three: int
+    got_three: int
+    preferences_met: int
+    preferences_unmet: int
+
+    @property
+    def preferences(self) -> int:
+        return self.preferences_met + self.preferences_unmet
+
+    def __add__(self, other: Wishes) -> Wishes:
+        return Wishes(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,8 @@ class RoundStats:
     new_ties: int | None
     distances: dict[int, int] = field(default_factory=dict)  # distance -> number of pairs
     purged: bool = False  # read from Round.report: the groups are gone
+    # The members' wishes (the round's report); None for a round made before they were counted.
+    wishes: Wishes | None = None
 
     @property
     def met_share(self) -> float | None:
@@ -72,6 +95,7 @@ class RoundStats:
             "new_ties": self.new_ties,
             # JSON keys are strings.
             "distances": {str(d): n for d, n in sorted(self.distances.items())},
+            "wishes": None if self.wishes is None else asdict(self.wishes),
         }
 
 
@@ -83,6 +107,8 @@ class Overview:
     met: int
     new_ties: int
     distances: list[tuple[int, int]]  # (distance, pairs), every distance from 0 to the largest
+    # The members' wishes, summed over the rounds that counted them; None when none did.
+    wishes: Wishes | None = None
 
     @property
     def met_share(self) -> float | None:
@@ -95,6 +121,21 @@ class Overview:
     @property
     def mean_distance(self) -> float | None:
         return sum(d * n for d, n in self.distances) / self.pairs if self.pairs else None
+
+
+def _wishes(report: dict[str, Any]) -> Wishes | None:
+    """The counts of the members' wishes in a round's report (preferences.Counts.as_report);
+    None for a round made before they were counted."""
+    kinds = report.get("preferences")
+    if "asked_three" not in report or not isinstance(kinds, dict):
+        return None
+    counts = [k for k in kinds.values() if isinstance(k, dict)]
+    return Wishes(
+        asked_three=int(report.get("asked_three") or 0),
+        got_three=int(report.get("got_three") or 0),
+        preferences_met=sum(int(k.get("met") or 0) for k in counts),
+        preferences_unmet=sum(int(k.get("unmet") or 0) for k in counts),
+    )
 
 
 def _unplaced_count(report: dict[str, Any]) -> int:
@@ -118,6 +159,9 @@ def _from_report(rnd: Round) -> RoundStats | None:
             "new_ties": None,
         }
     new_ties = stored.get("new_ties")
+    # A snapshot made before the wishes were counted: the report still holds them, if any.
+    stored_wishes = stored.get("wishes")
+    wishes = Wishes(**stored_wishes) if isinstance(stored_wishes, dict) else _wishes(report)
     return RoundStats(
         number=rnd.number,
         scheduled_on=rnd.scheduled_on,
@@ -130,6 +174,7 @@ def _from_report(rnd: Round) -> RoundStats | None:
         new_ties=None if new_ties is None else int(new_ties),
         distances={int(d): int(n) for d, n in (stored.get("distances") or {}).items()},
         purged=True,
+        wishes=wishes,
     )
 
 
@@ -192,6 +237,7 @@ class _Computer:
             met=answers[True],
             new_ties=new_ties,
             distances=dict(distances),
+            wishes=_wishes(report),
         )
 
 
@@ -236,6 +282,7 @@ def overview(rounds: list[RoundStats] | None = None) -> Overview:
     for s in stats:
         distances.update(s.distances)
     top = max(distances, default=-1)
+    counted = [s.wishes for s in stats if s.wishes is not None]
     return Overview(
         rounds=stats,
         placed=sum(s.placed for s in stats),
@@ -243,4 +290,5 @@ def overview(rounds: list[RoundStats] | None = None) -> Overview:
         met=sum(s.met for s in stats),
         new_ties=sum(s.new_ties for s in stats if s.new_ties is not None),
         distances=[(d, distances.get(d, 0)) for d in range(top + 1)],
+        wishes=sum(counted[1:], counted[0]) if counted else None,
     )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("preferences/exclusions/", views.exclusion_add, name="exclusion-add"),
     path(
+        "preferences/exclusions/search/",
+        views.exclusion_search,
+        name="exclusion-search",
+    ),
+    path(
         "preferences/exclusions/<int:pk>/remove/",
         views.exclusion_remove,
         name="exclusion-remove",

@@ -1,5 +1,6 @@
-"""Pages of the coffee machine: joining, preferences, leaving, and a group's page (its room, its
-slot, moving it, the invitation, and the answers after the coffee).
+"""Pages of the coffee machine: joining, preferences (with the picker of the colleagues never to
+be paired with), leaving, and a group's page (its room, its slot, moving it, the invitation, and
+the answers after the coffee).
 
 Thin views: permission first, then the form, the service, and render or redirect. A group's page
 exists only for its members: for anyone else it is a 404, as if there were none.
@@ -7,6 +8,7 @@ exists only for its members: for anyone else it is a 404, as if there were none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -14,16 +16,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from riposte.coffee import services
+from riposte.coffee import queries, services
 from riposte.coffee.forms import AnswerForm, ExclusionForm, MembershipForm, MoveSlotForm
 from riposte.coffee.ics import group_invitation
 from riposte.coffee.models import Exclusion, Group, GroupMember, Membership
 from riposte.coffee.video import room_url
 from riposte.core.http import AgentRequest
+from riposte.directory.models import Agent
 
 
 def add_errors(form: Any, exc: ValidationError) -> None:
@@ -137,14 +143,16 @@ def preferences(request: AgentRequest) -> HttpResponse:
         )
     else:
         form = MembershipForm()
-    return _preferences_page(request, membership, form, ExclusionForm(agent=request.user))
+    return _preferences_page(request, membership, form)
 
 
 def _preferences_page(
     request: AgentRequest,
     membership: Membership | None,
     form: MembershipForm,
-    exclusion_form: ExclusionForm,
+    *,
+    exclusion_form: ExclusionForm | None = None,
+    picker: Picker | None = None,
     status: int = 200,
 ) -> HttpResponse:
     exclusions = (
@@ -160,8 +168,69 @@ def _preferences_page(
             "form": form,
             "exclusion_form": exclusion_form,
             "exclusions": exclusions,
+            "picker": picker or Picker(),
         },
         status=status,
+    )
+
+
+@dataclass
+class Picker:
+    """What the picker of colleagues shows: the query, the matches (or the one chosen, to
+    confirm), and the one to give the focus back to after a cancelled choice."""
+
+    query: str = ""
+    searched: bool = False
+    results: list[Agent] = field(default_factory=list)
+    more: bool = False
+    chosen: Agent | None = None
+    back: int | None = None
+    min_chars: int = queries.SEARCH_MIN_CHARS
+    limit: int = queries.SEARCH_LIMIT
+
+
+def _int_param(request: AgentRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def _picker(request: AgentRequest, membership: Membership) -> Picker:
+    query = request.GET.get("q", "").strip()[:100]
+    chosen_id = _int_param(request, "agent")
+    if chosen_id is not None:
+        # Chosen, to be confirmed: only someone the member may still exclude.
+        candidates = queries.exclusion_candidates(membership=membership)
+        chosen = candidates.filter(pk=chosen_id).first()
+        if chosen is not None:
+            return Picker(query=query, searched=queries.searchable(query), chosen=chosen)
+    results, more = queries.exclusion_search(membership=membership, query=query)
+    return Picker(
+        query=query,
+        searched=queries.searchable(query),
+        results=results,
+        more=more,
+        back=_int_param(request, "back"),
+    )
+
+
+@login_required
+@require_safe
+def exclusion_search(request: AgentRequest) -> HttpResponse:
+    """The picker of colleagues: the matching ones (name, service, site: nothing else), or the
+    one chosen with its confirmation. HTMX gets the results only; without JavaScript, the
+    preferences page with them. For members only: nobody searches the directory from here
+    who does not take part."""
+    membership = _membership(request)
+    if membership is None:
+        messages.error(request, _("Join the coffee machine first."))
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("coffee:preferences"))
+        return redirect("coffee:preferences")
+    picker = _picker(request, membership)
+    if request.htmx:
+        return render(request, "coffee/_exclusion_picker.html#results", {"picker": picker})
+    return _preferences_page(
+        request, membership, MembershipForm(initial=_initial(membership)), picker=picker
     )
 
 
@@ -172,14 +241,26 @@ def exclusion_add(request: AgentRequest) -> HttpResponse:
     if membership is None:
         messages.error(request, _("Join the coffee machine first."))
         return redirect("coffee:preferences")
-    exclusion_form = ExclusionForm(request.POST, agent=request.user)
-    if not exclusion_form.is_valid():
-        return _preferences_page(
-            request, membership, MembershipForm(initial=_initial(membership)), exclusion_form, 400
-        )
-    services.exclusion_add(membership=membership, excluded=exclusion_form.cleaned_data["email"])
-    messages.success(request, _("Noted: you will never be paired together."))
-    return redirect("coffee:preferences")
+    exclusion_form = ExclusionForm(request.POST, membership=membership)
+    if exclusion_form.is_valid():
+        excluded: Agent = exclusion_form.cleaned_data["agent"]
+        try:
+            services.exclusion_add(membership=membership, excluded=excluded)
+        except ValidationError as exc:
+            add_errors(exclusion_form, exc)
+        else:
+            messages.success(
+                request,
+                _("Noted: you will never be paired with %(name)s.") % {"name": excluded.full_name},
+            )
+            return redirect("coffee:preferences")
+    return _preferences_page(
+        request,
+        membership,
+        MembershipForm(initial=_initial(membership)),
+        exclusion_form=exclusion_form,
+        status=400,
+    )
 
 
 def _initial(membership: Membership) -> dict[str, Any]:
@@ -262,11 +343,18 @@ def group_move(request: AgentRequest, pk: int) -> HttpResponse:
     form = MoveSlotForm(request.POST)
     if form.is_valid():
         try:
-            services.group_move_slot(group=group, by=request.user, start=form.cleaned_data["start"])
+            group = services.group_move_slot(
+                group=group, by=request.user, start=form.cleaned_data["start"]
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("The slot is moved; the others are told."))
+            local = timezone.localtime(group.slot_start)
+            messages.success(
+                request,
+                _("The coffee is now on %(date)s at %(time)s; the others get the updated invitation by e-mail.")
+                % {"date": date_format(local, "l j F"), "time": time_format(local, "H:i")},
+            )  # fmt: skip
             return redirect("coffee:group", pk=group.pk)
     return _group_page(request, group, move_form=form, status=400)
 

@@ -12,7 +12,7 @@ import importlib.util
 
 from tests.access_table import Route
 
-PARTS = ("access_rounds", "access_rooms", "access_stats", "access_api")
+PARTS = ("access_rounds", "access_exclusions", "access_rooms", "access_stats", "access_api")
 
 ROUTES: list[Route] = []
 # Name in the "api" namespace -> (path, status for a logged-in caller, status for the outsider).

@@ -1,5 +1,5 @@
 """Rows of the access table for joining, preferences and the groups' pages (see
-tests/coffee/access.py). A group exists only for its members: a 404 for everyone else, whatever
+tests/coffee/access.py; the people never to meet are in access_exclusions.py). A group exists only for its members: a 404 for everyone else, whatever
 their role (administrators see groups in Django's admin)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from riposte.coffee.models import Group, GroupMember, Round
-from riposte.coffee.services import exclusion_add, membership_join
+from riposte.coffee.services import membership_join
 from riposte.coffee.video import room_name
 from riposte.directory.models import Agent
 from tests.access_table import OBJECT, Redirect, Route, logged_in
@@ -54,18 +54,6 @@ def _member(actors: dict[str, Any]) -> str:
     return reverse("coffee:leave")
 
 
-def _exclusion(actors: dict[str, Any]) -> str:
-    exclusion = exclusion_add(
-        membership=membership_join(agent=actors["agent"]), excluded=actors["facilitator"]
-    )
-    return reverse("coffee:exclusion-remove", args=[exclusion.pk])
-
-
-def _exclusion_add(actors: dict[str, Any]) -> str:
-    membership_join(agent=actors["agent"])
-    return reverse("coffee:exclusion-add")
-
-
 def _future(actors: dict[str, Any]) -> dict[str, str]:
     return {"start": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")}
 
@@ -77,17 +65,6 @@ ROUTES: list[Route] = [
     Route("coffee:preferences", "POST", logged_in(PREFERENCES), data=JOIN),
     # Unknown half-days: refused, the form again with its errors.
     Route("coffee:preferences", "POST", logged_in(200), data={**JOIN, "availability": ["sun-am"]}),
-    Route("coffee:exclusion-add", "GET", logged_in(405)),
-    # Non-members are sent to the preferences to join first; the member adds the exclusion.
-    Route(
-        "coffee:exclusion-add",
-        "POST",
-        logged_in(PREFERENCES),
-        path=_exclusion_add,
-        data=lambda actors: {"email": actors["decision_maker"].email},
-    ),
-    Route("coffee:exclusion-remove", "GET", logged_in(405), path=_exclusion),
-    Route("coffee:exclusion-remove", "POST", members_only(PREFERENCES), path=_exclusion),
     Route("coffee:leave", "GET", logged_in(HOME)),  # not a member: nothing to leave
     Route("coffee:leave", "GET", {**logged_in(HOME), "agent": 200}, path=_member),
     Route("coffee:leave", "POST", logged_in(HOME), path=_member),

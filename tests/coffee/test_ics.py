@@ -64,6 +64,33 @@ def test_a_moved_slot_keeps_the_uid_and_raises_the_sequence():
     assert second.decoded("dtstart") == later.replace(second=0, microsecond=0)
 
 
+def test_the_sequence_is_0_for_the_proposed_slot_and_grows_with_each_move():
+    group = _group()
+    members = group_members(group)
+
+    def sequence(**when) -> int:
+        event = Calendar.from_ical(group_invitation(group, members, **when)).walk("VEVENT")[0]
+        return int(event["sequence"])
+
+    # Downloaded or e-mailed, whenever: the round's slot is the first version.
+    assert sequence(now=RUN_AT) == sequence() == 0
+    moved_at = group.created_at + dt.timedelta(hours=2)
+    group = group_move_slot(
+        group=group, by=members[0], start=moved_at + dt.timedelta(days=1), now=moved_at
+    )
+    assert sequence(revised_at=moved_at) == 7200
+    # Moved again later: a larger number; the file downloaded in between is never larger than
+    # the next move's.
+    later = moved_at + dt.timedelta(hours=1)
+    assert sequence(now=moved_at + dt.timedelta(minutes=5)) == 7500
+    group = group_move_slot(
+        group=group, by=members[1], start=later + dt.timedelta(days=1), now=later
+    )
+    assert sequence(revised_at=later) == 10800
+    # Moved within the second the group was made: still after the proposed slot.
+    assert sequence(revised_at=group.created_at) == 1
+
+
 def test_a_group_without_a_slot_has_no_invitation():
     services = org()
     member("ana@example.org", services["A1U"], availability=["mon-am"])

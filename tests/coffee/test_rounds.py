@@ -1,4 +1,5 @@
-"""Rounds from the database: who is due, the engine's input, idempotence, slots, exclusions."""
+"""Rounds from the database: who is due, the engine's input, idempotence, slots, exclusions,
+and the members' wishes (group size, whom to meet) with their counts in the report."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from itertools import combinations
 
 import pytest
 
-from riposte.coffee.models import Group, GroupMember, Round
+from riposte.coffee.models import Group, GroupMember, Membership, Preference, Round
+from riposte.coffee.preferences import Meet
 from riposte.coffee.rounds import engine_input, members_due, round_for, service_paths
 from riposte.coffee.services import exclusion_add, round_run
-from tests.coffee.round_builders import MONDAY, member, membership, org
+from tests.coffee.round_builders import MONDAY, member, membership, org, site
 
 pytestmark = pytest.mark.django_db
 RUN_AT = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)  # 9:00 in Paris, before the first slot
@@ -194,3 +196,92 @@ def test_the_same_seed_makes_the_same_groups():
     Round.objects.update(ran_at=None, report={})
     again = groups_of(round_run(round_=Round.objects.get(), now=RUN_AT).round)
     assert sorted(map(sorted, first)) == sorted(map(sorted, again))
+
+
+# --- the members' wishes (riposte.coffee.preferences) -----------------------------------------
+
+
+def wants(agent, *, group_size: int = 2, preference: str = "surprise") -> None:
+    Membership.objects.filter(agent=agent).update(group_size=group_size, preference=preference)
+
+
+def test_the_wishes_are_the_memberships_choices():
+    assert set(Meet) == set(Preference.values)
+    assert {value for value, _label in Membership._meta.get_field("group_size").choices} == {2, 3}
+
+
+def test_members_who_asked_for_three_get_trios():
+    services = org()
+    codes = ["A", "B", "A1", "B1", "A1U", "A"]
+    people = [member(f"p{i}@example.org", services[code]) for i, code in enumerate(codes)]
+    for person in people:
+        wants(person, group_size=3)
+
+    outcome = round_run(day=MONDAY, now=RUN_AT)
+
+    assert sorted(map(len, groups_of(outcome.round))) == [3, 3]
+    report = outcome.round.report
+    assert report["groups"] == 2 and report["trios"] == 2 and report["placed"] == 6
+    assert (report["asked_three"], report["got_three"]) == (6, 6)
+    assert report["score"] == sum(g.score for g in outcome.groups)
+
+
+def test_who_asked_for_three_among_those_who_asked_for_two_gets_a_pair():
+    services = org()
+    people = [member(f"p{i}@example.org", services["A1U" if i % 2 else "B1"]) for i in range(4)]
+    wants(people[0], group_size=3)
+
+    outcome = round_run(day=MONDAY, now=RUN_AT)
+
+    assert sorted(map(len, groups_of(outcome.round))) == [2, 2]
+    assert (outcome.round.report["asked_three"], outcome.round.report["got_three"]) == (1, 0)
+
+
+def test_other_services_is_honoured_at_a_cost_in_score():
+    services = org()
+    s1, s2 = site("Bobigny"), site("Saint-Denis")
+    # The engine's best (7) pairs B1 with an A1U agent of the other site, and the A1U agent on
+    # site 2 with one on site 1: same service. Asking for other services, they get B1 (5).
+    asking = member("m@example.org", services["A1U"], site=s2)
+    member("p@example.org", services["A1U"], site=s1)
+    member("q@example.org", services["A1U"], site=s1)
+    b1 = member("b@example.org", services["B1"], site=s2)
+    wants(asking, preference="services")
+
+    outcome = round_run(day=MONDAY, now=RUN_AT)
+
+    assert {asking.pk, b1.pk} in groups_of(outcome.round)
+    report = outcome.round.report
+    assert report["preferences"]["services"] == {"met": 1, "unmet": 0}
+    assert report["preferences"]["sites"] == {"met": 0, "unmet": 0}
+    assert (report["engine_score"], report["score"]) == (7, 5)
+
+
+def test_an_unmet_preference_is_counted_not_forced():
+    services = org()
+    here = site("Bobigny")
+    a = member("a@example.org", services["A1U"], site=here)
+    member("b@example.org", services["B1"], site=here)
+    wants(a, preference="sites")
+
+    outcome = round_run(day=MONDAY, now=RUN_AT)
+
+    assert len(outcome.groups) == 1
+    assert outcome.round.report["preferences"]["sites"] == {"met": 0, "unmet": 1}
+
+
+def test_no_trio_with_someone_excluded():
+    services = org()
+    people = [member(f"p{i}@example.org", services[("A", "B", "A1")[i % 3]]) for i in range(6)]
+    for person in people:
+        wants(person, group_size=3)
+    # The first excluded everyone but the second: the engine pairs them, and no third may join.
+    for other in people[2:]:
+        exclusion_add(membership=membership(people[0]), excluded=other)
+
+    outcome = round_run(day=MONDAY, now=RUN_AT)
+
+    groups = groups_of(outcome.round)
+    assert {people[0].pk, people[1].pk} in groups
+    assert sorted(map(len, groups)) == [2, 2, 2]
+    assert (outcome.round.report["asked_three"], outcome.round.report["got_three"]) == (6, 0)

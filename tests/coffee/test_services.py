@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from icalendar import Calendar
 
 from riposte.coffee.models import Exclusion, Group, GroupMember, Membership
 from riposte.coffee.services import (
@@ -21,6 +23,7 @@ from riposte.coffee.services import (
 )
 from riposte.cooperations.models import Cooperation, CooperationStatus
 from riposte.core.models import Notification
+from riposte.core.tasks import send_daily_digests
 from riposte.directory.models import Agent
 from tests.coffee.round_builders import MONDAY, member, membership, org
 
@@ -85,6 +88,9 @@ def test_nobody_excludes_themselves_and_an_exclusion_is_kept_once(agent, facilit
     joined = membership_join(agent=agent)
     with pytest.raises(ValidationError):
         exclusion_add(membership=joined, excluded=agent)
+    gone = Agent.objects.create_user("gone@example.org", "a-long-password", is_active=False)
+    with pytest.raises(ValidationError):
+        exclusion_add(membership=joined, excluded=gone)
     exclusion_add(membership=joined, excluded=facilitator)
     exclusion_add(membership=joined, excluded=facilitator)
     assert Exclusion.objects.count() == 1
@@ -100,19 +106,85 @@ def _pair() -> tuple[Agent, Agent, Group]:
     return a, b, outcome.groups[0]
 
 
-def test_a_member_moves_the_slot_and_the_other_is_told(
+def _trio(capture) -> tuple[Agent, Agent, Agent, Group]:
+    """Three members in one group; the round's invitations are sent (and captured)."""
+    services = org()
+    a = member("a@example.org", services["A1U"], email_frequency="immediate")
+    b = member("b@example.org", services["B1"], email_frequency="immediate")
+    c = member("c@example.org", services["A1"], email_frequency="daily")
+    with capture(execute=True):
+        (group,) = round_run(day=MONDAY, now=RUN_AT).groups
+    return a, b, c, group
+
+
+def _event(message) -> Any:
+    ((name, content, mimetype),) = message.attachments
+    assert name == "coffee.ics" and mimetype.startswith("text/calendar; method=REQUEST")
+    return Calendar.from_ical(content).walk("VEVENT")[0]
+
+
+def test_a_moved_slot_sends_each_other_member_one_message_with_the_update(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    a, b, group = _pair()
-    start = (timezone.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    a, b, c, group = _trio(django_capture_on_commit_callbacks)
+    first = {m.to[0]: _event(m) for m in mailoutbox}
+    assert set(first) == {a.email, b.email, c.email}
+    mailoutbox.clear()
+    now = timezone.now() + dt.timedelta(hours=1)
+    start = (timezone.localtime(now) + dt.timedelta(days=2)).replace(
+        hour=11, minute=15, second=0, microsecond=0
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        moved = group_move_slot(group=group, by=a, start=start)
+        moved = group_move_slot(group=group, by=a, start=start, now=now)
     assert moved.slot_start == start and moved.slot_end == start + dt.timedelta(minutes=30)
     assert moved.slot_moved_by == a
-    assert Notification.objects.filter(recipient=b).count() == 1
+    # One e-mail each for the two others (b asked for every notification at once, c for a
+    # digest), none for the one who moved it.
+    assert sorted(m.to[0] for m in mailoutbox) == [b.email, c.email]
+    for message in mailoutbox:
+        assert "11:15" in message.subject and "11:15" in message.body
+        assert f"/coffee/groups/{group.pk}/" in message.body
+        event = _event(message)
+        before = first[message.to[0]]
+        assert event["uid"] == before["uid"]
+        assert int(before["sequence"]) == 0 < int(event["sequence"])
+        assert event.decoded("dtstart") == start
+    # Their notification is the same message: already counted as e-mailed, so that neither the
+    # immediate e-mail nor the digest sends it again.
+    notices = Notification.objects.filter(recipient__in=[b, c])
+    assert sorted(n.recipient_id for n in notices) == sorted([b.pk, c.pk])
+    assert all(n.emailed_at is not None and "11:15" in n.message for n in notices)
     assert not Notification.objects.filter(recipient=a).exists()
-    invitations = [m for m in mailoutbox if m.attachments]
-    assert [m.to for m in invitations] == [[b.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests.enqueue()
+    assert len(mailoutbox) == 2
+
+
+def test_setting_the_slot_of_a_group_without_one_says_so(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    services = org()
+    a = member("a@example.org", services["A1U"], availability=["mon-am"], language="en")
+    b = member("b@example.org", services["B1"], availability=["fri-pm"], language="en")
+    (group,) = round_run(day=MONDAY, now=RUN_AT).groups
+    assert group.slot_start is None
+    start = (timezone.localtime() + dt.timedelta(days=3)).replace(hour=14, minute=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        group_move_slot(group=group, by=b, start=start)
+    (message,) = mailoutbox
+    assert message.to == [a.email]
+    assert message.subject.startswith("[Riposte] Your coffee is set for ")
+    assert "B chose the time of your coffee" in message.body
+    assert Notification.objects.get(recipient=a).message.startswith("B set your coffee for ")
+
+
+def test_moving_the_slot_to_the_same_time_changes_nothing(mailoutbox):
+    a, _b, group = _pair()
+    assert group.slot_start is not None
+    with pytest.raises(ValidationError) as caught:
+        group_move_slot(group=group, by=a, start=group.slot_start)
+    assert "start" in caught.value.message_dict
+    assert not Notification.objects.exists() and mailoutbox == []
 
 
 def test_a_slot_cannot_be_moved_into_the_past_nor_by_an_outsider(agent):

@@ -105,6 +105,7 @@ def test_the_purge_deletes_old_groups_and_keeps_anonymous_figures(settings):
     # Counts only: no list of people is left in the report.
     assert set(old.report) == {
         "due", "placed", "groups", "trios", "without_slot", "score", "group_scores",
+        "engine_score", "asked_three", "got_three", "preferences",
         "answered", "met", "wants_cooperation", "unplaced_count", "purged_on", "stats",
     }  # fmt: skip
     # The statistics page's snapshot: figures only, no agent id.

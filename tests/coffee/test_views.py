@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from riposte.coffee.models import Exclusion, Group, GroupMember, Membership
+from riposte.coffee.models import Group, GroupMember, Membership
 from riposte.coffee.services import membership_join, round_run
 from riposte.coffee.video import room_url
 from riposte.cooperations.models import Cooperation
+from riposte.core.models import Notification
 from tests.coffee.round_builders import MONDAY, member, org
 
 pytestmark = pytest.mark.django_db
@@ -54,19 +55,6 @@ def test_preferences_update_and_end_a_pause(client_for, agent):
     client.post(reverse("coffee:preferences"), {**JOIN, "paused_until": ""})
     membership = Membership.objects.get(agent=agent)
     assert membership.paused_until is None and membership.preference == "sites"
-
-
-def test_excluding_a_colleague_by_e_mail(client_for, agent, facilitator):
-    membership_join(agent=agent)
-    client = client_for("agent")
-    unknown = client.post(reverse("coffee:exclusion-add"), {"email": "nobody@example.org"})
-    assert unknown.status_code == 400
-    assert "No colleague has this e-mail address." in unknown.content.decode()
-    myself = client.post(reverse("coffee:exclusion-add"), {"email": agent.email.upper()})
-    assert "You cannot exclude yourself." in myself.content.decode()
-    client.post(reverse("coffee:exclusion-add"), {"email": facilitator.email})
-    assert Exclusion.objects.get().excluded == facilitator
-    assert facilitator.full_name in client.get(reverse("coffee:preferences")).content.decode()
 
 
 def test_leaving_asks_first_then_deletes_the_preferences(client_for, agent):
@@ -126,15 +114,23 @@ def test_moving_the_slot_into_the_past_is_refused(client_for, agent):
     assert group.slot_start == before
 
 
-def test_moving_the_slot(client_for, agent):
+def test_moving_the_slot(client_for, agent, mailoutbox, django_capture_on_commit_callbacks):
     group = _group_with(client_for, agent)
     when = (timezone.localtime() + dt.timedelta(days=4)).replace(hour=11, minute=15)
-    client_for("agent").post(
-        reverse("coffee:group-move", args=[group.pk]), {"start": when.strftime("%Y-%m-%dT%H:%M")}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("agent").post(
+            reverse("coffee:group-move", args=[group.pk]),
+            {"start": when.strftime("%Y-%m-%dT%H:%M")},
+            follow=True,
+        )
     group.refresh_from_db()
     assert timezone.localtime(group.slot_start).strftime("%H:%M") == "11:15"
     assert group.slot_moved_by == agent
+    # The one who moved it is told on the page only; the other gets the one e-mail.
+    page = response.content.decode()
+    assert "at 11:15; the others get the updated invitation by e-mail." in page
+    assert [m.to for m in mailoutbox] == [["bea@example.org"]]
+    assert not Notification.objects.filter(recipient=agent).exists()
 
 
 def test_answering_after_the_coffee_and_proposing_a_cooperation(client_for, agent, facilitator):
