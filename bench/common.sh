@@ -53,6 +53,10 @@ trap stop_server EXIT INT TERM
 
 start_server() {  # start_server LOGFILE: returns once /healthz answers and every worker is up
   local log=$1
+  if [ -z "${REDIS_URL:-}" ] && [ "$WORKERS" -gt 1 ] && [ "${ASGI:-}" != stock ]; then
+    say "no REDIS_URL: \`riposte serve\` runs one process (its channel layer is in memory)"
+    WORKERS=1
+  fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
     echo "port $PORT is already in use: not starting a second server" >&2; exit 1
   fi

@@ -13,6 +13,8 @@ from riposte.directory.api import router as directory_router
 from riposte.directory.services import api_token_authenticate
 from riposte.initiatives.api import router as initiatives_router
 from riposte.norms.api import router as norms_router
+from riposte.workshops.api import router as workshops_router
+from riposte.workshops.report_api import router as workshops_report_router
 
 
 class TokenAuth(HttpBearer):
@@ -36,3 +38,5 @@ api.add_router("/", cooperations_router)
 api.add_router("/", cooperations_graph_router)
 api.add_router("/", norms_router)
 api.add_router("/", coffee_router)
+api.add_router("/", workshops_router)
+api.add_router("/", workshops_report_router)

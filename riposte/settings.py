@@ -239,6 +239,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DIGEST_HOUR = envint("DIGEST_HOUR", "7")
 # Norms: how many days before a review or sunset date reminders go out.
 NORMS_REMINDER_DAYS = [int(d) for d in envlist("NORMS_REMINDER_DAYS", "30,7,1")]
+# Workshops: how many days before a milestone's due date its owner is reminded (0: on the day).
+WORKSHOPS_REMINDER_DAYS = [int(d) for d in envlist("WORKSHOPS_REMINDER_DAYS", "14,3,0")]
 
 # Directory import limits: a bigger file is refused before parsing.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))

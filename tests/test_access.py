@@ -32,6 +32,7 @@ from tests.access_table import (
 from tests.coffee.access import ROUTES as COFFEE_ROUTES
 from tests.cooperations.access import ROUTES as COOPERATIONS_ROUTES
 from tests.norms.access import ROUTES as NORMS_ROUTES
+from tests.workshops.access import ROUTES as WORKSHOPS_ROUTES
 
 
 def _agent_page(actors: dict[str, Agent | None]) -> str:
@@ -43,7 +44,7 @@ def _service_page(actors: dict[str, Agent | None]) -> str:
 
 
 def _module_page(actors: dict[str, Agent | None]) -> str:
-    return reverse("module", args=["workshops"])  # a module still in its empty state
+    return reverse("module", args=["workshops"])  # built: old links lead to its own pages
 
 
 def _revoke_alices_token(actors: dict[str, Agent | None]) -> str:
@@ -110,7 +111,7 @@ ROUTES = [
     Route("notifications-read", "POST", logged_in(Redirect("/notifications/"))),
     Route("set-language", "GET", everyone(405)),
     Route("set-language", "POST", everyone(Redirect("/")), data={"language": "en", "next": "/"}),
-    Route("module", "GET", logged_in(200), path=_module_page),
+    Route("module", "GET", logged_in(Redirect("/workshops/")), path=_module_page),
     Route("login", "GET", {**dict.fromkeys(LOGGED_IN, Redirect("/")), "outsider": 200}),
     Route("logout", "GET", everyone(405)),
     Route("logout", "POST", everyone(Redirect("/auth/login/"))),
@@ -267,6 +268,7 @@ ROUTES = [
     *COOPERATIONS_ROUTES,
     *NORMS_ROUTES,
     *COFFEE_ROUTES,
+    *WORKSHOPS_ROUTES,
 ]
 
 

@@ -17,6 +17,7 @@ from riposte.directory.services import api_token_create, api_token_revoke
 from tests.coffee.access import API_ROUTES as COFFEE_API_ROUTES
 from tests.cooperations.access import API_ROUTES as COOPERATIONS_API_ROUTES
 from tests.norms.access import API_ROUTES as NORMS_API_ROUTES
+from tests.workshops.access import API_ROUTES as WORKSHOPS_API_ROUTES
 
 ROLES = ("agent", "facilitator", "decision_maker", "moderator", "admin", "outsider")
 LOGGED_IN = ROLES[:-1]
@@ -43,6 +44,7 @@ API_ROUTES = {
     **COOPERATIONS_API_ROUTES,
     **NORMS_API_ROUTES,
     **COFFEE_API_ROUTES,
+    **WORKSHOPS_API_ROUTES,
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from riposte.cooperations import queries, rules, services
+from riposte.cooperations import hooks, queries, rules, services
 from riposte.cooperations.forms import (
     CooperationFiltersForm,
     CooperationForm,
@@ -134,6 +134,13 @@ def _as_initial(post: QueryDict) -> dict[str, Any]:
     return {k: post.getlist(k) if k in multiple else post.get(k) for k in post}
 
 
+def _origin(request: AgentRequest, cooperation: Cooperation | None) -> hooks.Origin | None:
+    """What a new cooperation is started from (a workshop's milestone), if anything: hooks.py."""
+    if cooperation is not None:
+        return None
+    return hooks.origin_for(request.POST.get("from") or request.GET.get("from"), request.user)
+
+
 def _edit(request: AgentRequest, cooperation: Cooperation | None) -> HttpResponse:
     roles: dict[int, str] = {}
     if request.method == "POST":
@@ -144,13 +151,18 @@ def _edit(request: AgentRequest, cooperation: Cooperation | None) -> HttpRespons
     # text box presses the first one): the form comes back with the actor chosen, to save then.
     if request.method == "POST" and request.POST.get("new_actor_name", "").strip():
         return _propose_actor(request, cooperation, roles)
-    form = CooperationForm(
-        request.POST or None, initial=_initial(cooperation) if cooperation else {}, roles=roles
-    )
+    origin = _origin(request, cooperation)
+    initial = _initial(cooperation) if cooperation else {"title": origin.title} if origin else {}
+    form = CooperationForm(request.POST or None, initial=initial, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             if cooperation is None:
-                cooperation = services.cooperation_create(by=request.user, data=form.to_data())
+                # The cooperation and its origin's link are one write: neither without the other.
+                with transaction.atomic():
+                    created = services.cooperation_create(by=request.user, data=form.to_data())
+                    if origin is not None:
+                        origin.link(created, request.user)
+                cooperation = created
                 messages.success(request, _("The cooperation is recorded. Thank you!"))
             else:
                 cooperation = services.cooperation_update(
@@ -161,7 +173,7 @@ def _edit(request: AgentRequest, cooperation: Cooperation | None) -> HttpRespons
             add_errors(form, exc)
         else:
             return redirect(cooperation)
-    return _render_form(request, cooperation, form, QuickActorForm(prefix=None), roles)
+    return _render_form(request, cooperation, form, QuickActorForm(prefix=None), roles, origin)
 
 
 def _propose_actor(
@@ -190,10 +202,10 @@ def _propose_actor(
                 )
             messages.success(request, message % {"name": actor.name})
             quick = QuickActorForm()
-    for name in ("new_actor_name", "new_actor_kind", "new_actor_commune"):
+    for name in ("new_actor_name", "new_actor_kind", "new_actor_commune", "from"):
         initial.pop(name, None)
     form = CooperationForm(initial=initial, roles=roles)
-    return _render_form(request, cooperation, form, quick, roles)
+    return _render_form(request, cooperation, form, quick, roles, _origin(request, cooperation))
 
 
 def _render_form(
@@ -202,6 +214,7 @@ def _render_form(
     form: CooperationForm,
     quick: QuickActorForm,
     roles: dict[int, str],
+    origin: hooks.Origin | None = None,
 ) -> HttpResponse:
     chosen = [str(v) for v in (form["actors"].value() or []) if str(v).isdigit()]
     chosen_actors = {str(a.pk): a for a in queries.actor_choices().filter(pk__in=chosen)}
@@ -209,6 +222,7 @@ def _render_form(
         "cooperation": cooperation,
         "form": form,
         "quick": quick,
+        "origin": origin,
         # The role inputs of the chosen actors (the picker adds them as actors are chosen).
         "role_rows": [
             (chosen_actors[pk], roles.get(int(pk), "")) for pk in chosen if pk in chosen_actors

@@ -74,6 +74,7 @@ MODULES = [
         _("Workshops"),
         _("The workshop format"),
         _("Run a workshop live (notes, votes, roadmap) and turn its roadmap into tracked work."),
+        url_name="workshops:list",
     ),
 ]
 

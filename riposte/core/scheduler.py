@@ -42,6 +42,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     from riposte.coffee.tasks import coffee_purge, coffee_round_weekly, weekly_at
     from riposte.core.tasks import send_daily_digests
     from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
+    from riposte.workshops.tasks import milestones_remind
 
     return [
         PeriodicJob(
@@ -57,6 +58,7 @@ def periodic_jobs() -> list[PeriodicJob]:
             coffee_round_weekly.enqueue,
         ),
         PeriodicJob("coffee.purge", daily_at(3), coffee_purge.enqueue),
+        PeriodicJob("workshops.remind", daily_at(6), milestones_remind.enqueue),
     ]
 
 

@@ -2,4 +2,13 @@
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.urls import path
+
+from riposte.workshops import report_views
+
+urlpatterns: list[Any] = [
+    path("<int:pk>/report/", report_views.report_page, name="report"),
+    path("<int:pk>/report.md", report_views.report_md, name="report-md"),
+    path("<int:pk>/report.pdf", report_views.report_pdf, name="report-pdf"),
+    path("<int:pk>/report.docx", report_views.report_docx, name="report-docx"),
+]

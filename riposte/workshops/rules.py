@@ -20,7 +20,8 @@ from django.http import Http404, HttpRequest
 from riposte.directory.models import Role
 from riposte.workshops.models import Participant, Workshop, WorkshopStatus
 
-# The session key holding {workshop id: participant id} for the guests this browser came as.
+# The session key holding {workshop id: guest_seat(participant)} for the guests this browser
+# came as.
 GUEST_SESSION_KEY = "workshop_guests"
 
 
@@ -56,14 +57,21 @@ def facilitates(agent: Any, workshop: Workshop) -> bool:
 
 
 def guest_participant(session: Any, workshop: Workshop) -> Participant | None:
-    """The guest this browser came as in this workshop, if any (and still invited)."""
+    """The guest this browser came as in this workshop, if any, and if their link is still the
+    one it came through: renewing a guest's link also ends the browsers already inside."""
     guests = session.get(GUEST_SESSION_KEY) or {}
-    participant_id = guests.get(str(workshop.pk))
-    if participant_id is None:
+    seat = guests.get(str(workshop.pk))
+    if not isinstance(seat, list | tuple) or len(seat) != 2:
         return None
+    participant_id, key_digest = seat
     return Participant.objects.filter(
-        pk=participant_id, workshop=workshop, agent__isnull=True
+        pk=participant_id, workshop=workshop, agent__isnull=True, guest_key_digest=key_digest
     ).first()
+
+
+def guest_seat(participant: Participant) -> list[Any]:
+    """What the session keeps of a guest's seat (see guest_participant)."""
+    return [participant.pk, participant.guest_key_digest]
 
 
 def viewer_for(user: Any, session: Any, workshop: Workshop) -> Viewer:

@@ -232,6 +232,17 @@ def step_move(*, step: Step, by: Agent, offset: int) -> None:
     board_changed(workshop, "structure")
 
 
+@transaction.atomic
+def step_delete(*, step: Step, by: Agent) -> None:
+    """Only a step with no note, as for an axis: what was said is never lost by a click."""
+    workshop = Workshop.objects.select_for_update().get(pk=step.axis.workshop_id)
+    _require_facilitator(by, workshop)
+    if step.notes.exists():
+        raise ValidationError(_("This step has notes: it cannot be deleted."))
+    step.delete()
+    board_changed(workshop, "structure")
+
+
 def _move(items: list[Axis] | list[Step], pk: int, offset: int) -> None:
     """Renumber the items 0..n-1 with the one given moved by `offset` places (clamped)."""
     order = [item.pk for item in items]
@@ -263,6 +274,9 @@ def guest_invite(*, workshop: Workshop, by: Agent, name: str) -> tuple[Participa
     key of their link (shown once; only its digest is stored)."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     _require_facilitator(by, workshop)
+    if not name.strip():
+        # The check constraint would refuse it too, but as a database error.
+        raise ValidationError({"guest_name": _("A guest needs a name.")})
     key = secrets.token_urlsafe(24)
     participant = Participant(
         workshop=workshop, guest_name=name.strip(), guest_key_digest=guest_key_digest(key)

@@ -22,7 +22,7 @@ def test_links_follow_the_script_prefix():
     try:
         set_script_prefix("/riposte/")
         assert module_links()[0].url == "/riposte/initiatives/"  # a built module: its own pages
-        assert module_links()[4].url == "/riposte/m/workshops/"  # not yet: the empty state
+        assert module_links()[4].url == "/riposte/workshops/"
     finally:
         set_script_prefix("/")
     assert module_links()[0].url == "/initiatives/"
@@ -30,6 +30,6 @@ def test_links_follow_the_script_prefix():
 
 @pytest.mark.django_db
 def test_menu_marks_the_current_page(client_for):
-    page = client_for("agent").get("/m/workshops/").content.decode()
-    assert '<a href="/m/workshops/" aria-current="page">' in page
+    page = client_for("agent").get("/workshops/").content.decode()
+    assert '<a href="/workshops/" aria-current="page">' in page
     assert page.count('aria-current="page"') == 1

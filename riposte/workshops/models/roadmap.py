@@ -66,6 +66,9 @@ class Milestone(models.Model):
         verbose_name=_("owner"),
     )
     due_on = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    # A date chosen by hand stays when the milestone moves to another horizon; otherwise the
+    # date follows the horizon (milestones.py).
+    due_on_by_hand = models.BooleanField(default=False, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN
     )
@@ -107,6 +110,12 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values),
                 name="workshop_milestone_status_valid",
+            ),
+            # A note becomes one milestone: making it again finds the one it became.
+            models.UniqueConstraint(
+                fields=["source_note"],
+                condition=Q(source_note__isnull=False),
+                name="workshop_milestone_note_once",
             ),
             # Done has a date, and only done has one.
             models.CheckConstraint(

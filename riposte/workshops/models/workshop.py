@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX = 200
 PITCH_MAX = 20_000
@@ -17,7 +18,8 @@ GUEST_NAME_MAX = 120
 class WorkshopStatus(models.TextChoices):
     PREPARING = "preparing", _("In preparation")
     LIVE = "live", _("Live")
-    CLOSED = "closed", _("Closed")
+    # A workshop (masculine in French: "clos"), not a consultation ("close").
+    CLOSED = "closed", pgettext_lazy("workshop", "Closed")
 
 
 class Workshop(models.Model):

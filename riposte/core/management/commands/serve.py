@@ -28,6 +28,16 @@ class Command(BaseCommand):
                 "Static files are not collected: run `riposte collectstatic --noinput` first."
             )
             raise SystemExit(1)
+        if workers > 1 and str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).endswith(
+            "InMemoryChannelLayer"
+        ):
+            # Live updates (workshop boards, coffee rooms) go from the process that took a
+            # change to the pages connected to it: without Redis, only to its own pages.
+            self.stderr.write(
+                "REDIS_URL is not set: one process, so that every page gets the live updates "
+                "(set REDIS_URL to run more)."
+            )
+            workers = 1
         # The granian installed beside this Python, not whatever PATH finds first.
         granian = str(Path(sys.executable).with_name("granian"))
         argv = [

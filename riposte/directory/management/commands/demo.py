@@ -18,6 +18,7 @@ from riposte.directory.demo import (
 )
 from riposte.initiatives import demo as initiatives_demo
 from riposte.norms import demo as norms_demo
+from riposte.workshops import demo as workshops_demo
 
 
 class Command(BaseCommand):
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             if reset:
+                # Workshops point to the agents, and their milestones to the initiatives, the
+                # norms and the cooperations: first.
+                workshops_demo.demo_reset()
                 coffee_demo.demo_reset()  # members, groups and rooms point to the agents
                 # Norms point to the cooperations, the initiatives and the agents: first.
                 norms_demo.demo_reset()
@@ -72,12 +76,13 @@ class Command(BaseCommand):
                 counts["debriefs"] = demo_debriefs.demo_build(seed=seed)
                 counts["norms"] = norms_demo.demo_build(seed=seed)
                 counts["coffee"] = coffee_demo.demo_build(seed=seed)
+                counts["workshops"] = workshops_demo.demo_build(seed=seed, size=size)
             self.stdout.write(
                 f"Demo built in {time.perf_counter() - started:.1f} s: {counts['agents']} agents, "
                 f"{counts['services']} services, {counts['sites']} sites, "
                 f"{counts['initiatives']} initiatives, {counts['cooperations']} cooperations, "
                 f"{counts['debriefs']} debriefs, {counts['norms']} norms, "
-                f"{counts['coffee']} coffee members (seed {seed})."
+                f"{counts['coffee']} coffee members, {counts['workshops']} workshops (seed {seed})."
             )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD})")
         for role, key, *_rest in ROLE_LOGINS:

@@ -1,0 +1,78 @@
+"""The live board's websocket: one per open board page, in the workshop's channel group.
+
+It only tells that something changed, with the workshop's revision number (live.board_changed
+sends the events after each write's commit); the page then asks for the part that changed over
+HTTP, rendered for its viewer (board_views.py). Nothing a viewer may not see travels here: an
+event names a step, never a note's text or author.
+
+On connecting, the page gets {"type": "hello", "revision": n}: a page whose board is older
+(changes made while it loaded, or while it was disconnected) reloads the board.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
+
+from riposte.workshops import rules
+from riposte.workshops.live import group_name
+from riposte.workshops.models import Workshop
+
+# Close codes of the refused connections, as the coffee rooms' (4000-4999 are the application's).
+NOT_LOGGED_IN = 4401
+NOT_FOUND = 4404
+
+
+def _admit(user: Any, session: Any, workshop_id: int) -> tuple[int | None, int]:
+    """(the workshop's revision, 0) for a viewer who may read the board, else (None, close code)."""
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    is_agent = user is not None and user.is_authenticated and user.is_active
+    if not is_agent and not (session is not None and session.get(rules.GUEST_SESSION_KEY)):
+        return None, NOT_LOGGED_IN
+    if workshop is None:
+        return None, NOT_FOUND
+    try:
+        rules.viewer_for(user, session, workshop)
+    except Http404:  # a guest of another workshop learns nothing of this one
+        return None, NOT_FOUND
+    return workshop.revision, 0
+
+
+def _revision(workshop_id: int) -> int | None:
+    return Workshop.objects.filter(pk=workshop_id).values_list("revision", flat=True).first()
+
+
+class BoardConsumer(AsyncJsonWebsocketConsumer):
+    group = ""
+
+    async def connect(self) -> None:
+        workshop_id = self.scope["url_route"]["kwargs"]["pk"]
+        revision, refused = await database_sync_to_async(_admit)(
+            self.scope.get("user"), self.scope.get("session"), workshop_id
+        )
+        if revision is None:
+            await self.close(code=refused)  # before accept: the handshake is refused
+            return
+        self.group = group_name(workshop_id)
+        # Joined before the revision is sent: a change committed in between reaches the page
+        # as an event, and the page ignores it if its board already has it.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        revision = await database_sync_to_async(_revision)(workshop_id)
+        if revision is None:  # deleted in between
+            await self.close(code=NOT_FOUND)
+            return
+        await self.send_json({"type": "hello", "revision": revision})
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        """The page has nothing to say: its writes go through HTTP, where the rules are."""
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def board_change(self, event: dict[str, Any]) -> None:
+        await self.send_json({**event, "type": "change"})
