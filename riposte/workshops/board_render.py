@@ -7,18 +7,16 @@ JavaScript, a write redirects back to its place on the board (`#note-<id>`, `#st
 message; a refusal whose typed text matters comes back as the whole board (400, 409) with the
 text kept and the reason beside it.
 
-Guests have no account: `guest_or_login_required` lets in a logged-in agent, or a browser that
+Guests have no account: `rules.guest_or_login_required` lets in a logged-in agent, or a browser that
 came through a guest link (rules.GUEST_SESSION_KEY); anyone else goes to the login page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import partial, wraps
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,18 +28,6 @@ from riposte.workshops.rules import Viewer
 
 View = Callable[..., HttpResponse]
 Adjust = Callable[[list[board_queries.AxisView]], None]
-
-
-def guest_or_login_required(view: View) -> View:
-    """An agent, or a guest who came through their link; anyone else logs in first."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and not request.session.get(rules.GUEST_SESSION_KEY):
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def open_board(request: HttpRequest, pk: int) -> tuple[Workshop, Viewer]:

@@ -19,7 +19,6 @@ from riposte.workshops.board import NoteConflict
 from riposte.workshops.board_render import (
     board_context,
     done,
-    guest_or_login_required,
     is_fragment,
     note_refused,
     note_views,
@@ -37,14 +36,14 @@ from riposte.workshops.models import Axis, Cluster, Note, Step, Workshop, Worksh
 # -- reading
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_GET
 def board_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
     return whole_board(request, workshop, viewer)
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_GET
 def board_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole board for board.js: after a reconnect, a missed change, or a change of
@@ -57,7 +56,7 @@ def board_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/_board_fragment.html", context)
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_GET
 def step_fragment(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -65,7 +64,7 @@ def step_fragment(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     return steps_fragment(request, workshop, viewer, [step_id])
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_GET
 def note_fragment(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     """One note for board.js, when only it changed (posted, edited, voted for): a step's
@@ -94,7 +93,7 @@ def _note(workshop: Workshop, note_id: int) -> Note:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def note_post(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -126,7 +125,7 @@ def note_post(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def note_edit(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -180,7 +179,7 @@ def _target(workshop: Workshop, raw: str) -> tuple[Step | None, Cluster | None] 
     return (step, cluster) if cluster is not None else None
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_GET
 def note_move_to(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     """The list of the places a note may go: a page of its own without JavaScript, the form
@@ -215,7 +214,7 @@ def note_move_to(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def note_move(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     """To another step or group (`to`), and/or up or down (`offset`: -1, 1)."""
@@ -261,7 +260,7 @@ def note_move(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def note_delete(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -302,7 +301,7 @@ def note_delete(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
 # -- dots
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def note_vote(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     """One more of my dots on the note (`dot=add`), or one back (`dot=remove`)."""
@@ -341,7 +340,7 @@ def note_vote(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
 # -- groups
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def cluster_create(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -370,7 +369,7 @@ def _cluster(workshop: Workshop, cluster_id: int) -> Cluster:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def cluster_rename(request: HttpRequest, pk: int, cluster_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -396,7 +395,7 @@ def cluster_rename(request: HttpRequest, pk: int, cluster_id: int) -> HttpRespon
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def cluster_delete(request: HttpRequest, pk: int, cluster_id: int) -> HttpResponse:
     workshop, viewer = open_board(request, pk)
@@ -421,7 +420,7 @@ def cluster_delete(request: HttpRequest, pk: int, cluster_id: int) -> HttpRespon
 # -- facilitation
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def step_lock(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     """`lock=1` locks the step, `lock=0` opens it again."""
@@ -445,7 +444,7 @@ def step_lock(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     return done(request, workshop, viewer, anchor=f"step-{step.pk}", message=message, whole=True)
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def step_hide(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     """`hide=1`: each participant sees only their own notes; `hide=0` reveals them all."""
@@ -470,7 +469,7 @@ def step_hide(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def board_focus(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Bring everyone here": every open board goes to the axis."""
@@ -490,7 +489,7 @@ def board_focus(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def board_timer(request: HttpRequest, pk: int) -> HttpResponse:
     """`minutes=N` starts the timer, `stop=1` stops it."""
@@ -510,7 +509,7 @@ def board_timer(request: HttpRequest, pk: int) -> HttpResponse:
     return done(request, workshop, viewer, anchor="facilitation", message=message, whole=True)
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 @require_POST
 def board_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Open the board (`status=live`) or close the workshop (`status=closed`)."""

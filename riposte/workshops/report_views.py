@@ -2,7 +2,7 @@
 
 Who may read the workshop may read its report (rules.py): any agent, and the workshop's own
 guests; a guest of another workshop gets a 404, someone neither logged in nor a guest the login
-page (views.guest_or_login_required, before the workshop is looked up). The report
+page (rules.guest_or_login_required, before the workshop is looked up). The report
 is built from the workshop as it is now, in the viewer's language.
 """
 
@@ -20,7 +20,6 @@ from riposte.workshops.report import Report, report_markdown, workshop_report
 from riposte.workshops.report_docx import report_docx as build_docx
 from riposte.workshops.report_pdf import report_pdf as build_pdf
 from riposte.workshops.timeline import timeline_svg
-from riposte.workshops.views import guest_or_login_required
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,7 +46,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @require_safe
-@guest_or_login_required
+@rules.guest_or_login_required
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _readable(request, pk)
     report = workshop_report(workshop)
@@ -61,7 +60,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@guest_or_login_required
+@rules.guest_or_login_required
 def report_md(request: HttpRequest, pk: int) -> HttpResponse:
     report = workshop_report(_readable(request, pk))
     text = report_markdown(report, site_root=request.build_absolute_uri("/").rstrip("/"))
@@ -69,14 +68,14 @@ def report_md(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@guest_or_login_required
+@rules.guest_or_login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = workshop_report(_readable(request, pk))
     return _download(build_pdf(report), "application/pdf", filename(report, "pdf"))
 
 
 @require_safe
-@guest_or_login_required
+@rules.guest_or_login_required
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = workshop_report(_readable(request, pk))
     return _download(build_docx(report), DOCX_TYPE, filename(report, "docx"))

@@ -39,7 +39,7 @@ from riposte.workshops.roadmap_forms import (
     StatusForm,
     milestone_initial,
 )
-from riposte.workshops.views import add_errors, guest_or_login_required
+from riposte.workshops.views import add_errors
 
 PAGE_SIZE = 30
 
@@ -84,7 +84,7 @@ def _became(milestone: Milestone, agent: Any) -> list[dict[str, str]]:
 # --- one workshop's roadmap ---------------------------------------------------------------------
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 def roadmap(request: HtmxRequest, pk: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=pk)
     viewer = rules.viewer(request, workshop)
@@ -191,7 +191,7 @@ def milestone_move(request: AgentRequest, pk: int) -> HttpResponse:
 # --- a milestone's page -------------------------------------------------------------------------
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 def milestone_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     """The milestone: what it says and where it comes from; its form for the facilitators, its
     status for its owner; what it became, and the buttons that turn it into tracked work."""

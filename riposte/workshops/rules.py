@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 
 from riposte.directory.models import Role
 from riposte.workshops.models import Participant, Workshop, WorkshopStatus
@@ -83,6 +86,20 @@ def viewer_for(user: Any, session: Any, workshop: Workshop) -> Viewer:
     if guest is None:
         raise Http404
     return Viewer(agent=None, participant=guest, facilitates=False)
+
+
+def guest_or_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the pages a workshop's guest sees too. An anonymous visitor who did not come through a
+    guest link is sent to the login page, as everywhere else; a guest goes on to `viewer`, which
+    answers 404 outside their workshop."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and not request.session.get(GUEST_SESSION_KEY):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def viewer(request: HttpRequest, workshop: Workshop) -> Viewer:

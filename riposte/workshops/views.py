@@ -4,24 +4,21 @@ secret links. The board, the roadmap and the report have views of their own (boa
 roadmap_views.py, report_views.py).
 
 Thin views: permission first, then the form, the service, and render or redirect. A guest, who
-has no account, reaches the pages of their own workshop only (`guest_or_login_required`, then
+has no account, reaches the pages of their own workshop only (`rules.guest_or_login_required`, then
 rules.viewer, which answers 404 for any other workshop).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -55,30 +52,8 @@ def add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def guest_or_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For the pages a workshop's guest sees too. An anonymous visitor who did not come through a
-    guest link is sent to the login page, as everywhere else; a guest goes on to rules.viewer."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and not request.session.get(rules.GUEST_SESSION_KEY):
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _page_url(name: str, workshop_id: int, fallback: str) -> str:
-    """The URL of a page another part of the module serves (board, roadmap, report): by its
-    name, or its path if that part is not installed yet."""
-    try:
-        return reverse(name, args=[workshop_id])
-    except NoReverseMatch:
-        return f"/workshops/{workshop_id}/{fallback}/"
-
-
 def board_url(workshop_id: int) -> str:
-    return _page_url("workshops:board", workshop_id, "board")
+    return reverse("workshops:board", args=[workshop_id])
 
 
 def _workshop(pk: int) -> Workshop:
@@ -244,7 +219,7 @@ def workshop_edit(request: AgentRequest, pk: int) -> HttpResponse:
 # --- the workshop's page -----------------------------------------------------------------------
 
 
-@guest_or_login_required
+@rules.guest_or_login_required
 def workshop_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     workshop = _workshop(pk)
     viewer = rules.viewer(request, workshop)
@@ -260,8 +235,8 @@ def workshop_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         "can_join": rules.can_join(viewer, workshop),
         "can_run": rules.can_facilitate(viewer, workshop),
         "board_url": board_url(workshop.pk),
-        "roadmap_url": _page_url("workshops:roadmap", workshop.pk, "roadmap"),
-        "report_url": _page_url("workshops:report", workshop.pk, "report"),
+        "roadmap_url": reverse("workshops:roadmap", args=[workshop.pk]),
+        "report_url": reverse("workshops:report", args=[workshop.pk]),
     }
     return render(request, "workshops/detail.html", context)
 
