@@ -127,7 +127,7 @@ for db in $DBS; do
   if [ "${SKIP_FPS:-0}" != 1 ]; then
     say "$db: frames per second, $FPS_FILTERS"
     python bench/cooperations_fps.py "$BASE" "$FPS_FILTERS" | tee "$OUT/coop_${db}_fps.txt"
-    # The whole network too, one run in each browser (its frames take seconds each here).
+    # The whole network too, one run (its frames take seconds each here).
     RUNS=1 python bench/cooperations_fps.py "$BASE" "" | tee -a "$OUT/coop_${db}_fps.txt" || true
   fi
   stop_server
