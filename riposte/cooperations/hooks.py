@@ -46,6 +46,6 @@ def origin_for(value: str | None, agent: Any) -> Origin | None:
     """The origin named by `?from=kind:id`, if a module knows it and lets this agent use it."""
     kind, _sep, object_id = (value or "").partition(":")
     resolver = _resolvers.get(kind)
-    if resolver is None or not object_id.isdigit() or len(object_id) > 18:
+    if resolver is None or not (object_id.isascii() and object_id.isdigit()) or len(object_id) > 18:
         return None
     return resolver(int(object_id), agent)

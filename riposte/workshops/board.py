@@ -139,6 +139,8 @@ def clean_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write something on the note.")})
+    if "\x00" in text:  # PostgreSQL stores no NUL character: refused here, not with a 500
+        raise ValidationError({"text": _("The text holds a character that cannot be stored.")})
     if len(text) > NOTE_MAX:
         raise ValidationError(
             {
@@ -243,8 +245,11 @@ def note_move(
     _require_unlocked(source)
     target = _step_in(workshop, step.pk) if step is not None else source
     _require_unlocked(target)
-    if cluster is not None and cluster.step_id != target.pk:
-        raise ValidationError(_("This group is not in the step the note goes to."))
+    if cluster is not None:
+        # Read again under the workshop's lock: it may have been undone meanwhile.
+        cluster = Cluster.objects.filter(pk=cluster.pk, step=target).first()
+        if cluster is None:
+            raise ValidationError(_("This group is not in the step the note goes to any more."))
     changed = False
     if target.pk != source.pk:
         current.step = target
@@ -312,6 +317,8 @@ def _clean_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the group a title.")})
+    if "\x00" in title:
+        raise ValidationError({"title": _("The text holds a character that cannot be stored.")})
     if len(title) > CLUSTER_TITLE_MAX:
         raise ValidationError(
             {
@@ -380,6 +387,10 @@ def dots_left(participant: Participant, workshop: Workshop) -> int:
 def _dots_changed(workshop: Workshop, note: Note) -> None:
     """The event carries the note's count of dots, the same for everyone: the other pages show
     it without asking the server for anything (their own dots did not change)."""
+    if note.step.notes_hidden:
+        # Not everyone may see the note: the pages ask for the step, rendered for each of them.
+        _changed(workshop, "note", step_id=note.step_id, steps=[note.step_id])
+        return
     count = Dot.objects.filter(note=note).count()
     _changed(workshop, "dots", step_id=note.step_id, steps=[note.step_id], note=note.pk, dots=count)
 

@@ -196,7 +196,9 @@ def step_refused(
 ) -> HttpResponse:
     """The step's fragment with the typed text kept and the reason beside it."""
     workshop.refresh_from_db()
-    step = Step.objects.select_related("axis").get(pk=step_id)
+    step = Step.objects.select_related("axis").filter(pk=step_id, axis__workshop=workshop).first()
+    if step is None:  # deleted meanwhile: the whole board, as it is now
+        return whole_board(request, workshop, viewer, status=status, message=reason)
     view = board_queries.step(workshop, viewer, step)
     axes = [board_queries.AxisView(axis=step.axis, steps=[view])]
     keep(axes)

@@ -235,6 +235,14 @@ def milestone_from_note(*, note: Note, by: Agent, horizon: str) -> Milestone:
     existing = Milestone.objects.filter(source_note=note).first()
     if existing is not None:
         return existing
+    # Read again under the workshop's lock: it may have been deleted or hidden meanwhile.
+    found = Note.objects.select_related("step").filter(pk=note.pk, step__axis=axis).first()
+    if found is None:
+        raise ValidationError(_("This note was deleted meanwhile."))
+    if found.step.notes_hidden:
+        # Its text would show on the roadmap and in the report before the reveal.
+        raise ValidationError(_("Reveal the notes of this step before making one a milestone."))
+    note = found
     return _create(axis, workshop, by=by, title=clip(note.text, MILESTONE_MAX), horizon=horizon,
                    source_note=note)  # fmt: skip
 

@@ -27,7 +27,7 @@ from riposte.core.http import AgentRequest, HtmxRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.directory.models import Role
 from riposte.initiatives import rules as initiative_rules
-from riposte.workshops import milestones, roadmap_queries, rules
+from riposte.workshops import board, milestones, roadmap_queries, rules
 from riposte.workshops.models import Axis, Horizon, Milestone, Note, Workshop
 from riposte.workshops.roadmap_forms import (
     HorizonForm,
@@ -116,7 +116,7 @@ def milestone_add(request: AgentRequest, pk: int) -> HttpResponse:
     if not rules.facilitates(request.user, workshop):
         raise PermissionDenied
     axis_id = request.POST.get("axis", "")
-    if not axis_id.isdigit():
+    if not (axis_id.isascii() and axis_id.isdigit()) or len(axis_id) > 18:
         raise Http404
     axis = get_object_or_404(Axis, pk=int(axis_id), workshop=workshop)
     back = reverse("workshops:roadmap", args=[workshop.pk])
@@ -235,6 +235,10 @@ def milestone_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         "form": form,
         "conflict": conflict,
         "is_late": milestone.is_late(timezone.localdate()),
+        # The note as it is now: hidden again since, it shows only to whom the board shows it.
+        "source_note": milestone.source_note
+        if milestone.source_note is not None and board.may_see(viewer, milestone.source_note)
+        else None,
         "became": _became(milestone, agent) if agent is not None else [],
         "can_track": can_track,
         "can_set_status": agent is not None

@@ -502,3 +502,29 @@ def test_lock_and_reveal_send_a_step_event_once(
         board.step_lock(step=step, by=me)  # already locked: no change, no event
         board.step_hide(step=step, by=me)
     assert [(e["change"], e["step"]) for e in events] == [("step", step.pk), ("step", step.pk)]
+
+
+def test_a_nul_character_is_refused_with_a_message_not_stored(scene, workshop):
+    """PostgreSQL stores no NUL: refused like any other bad text, nothing written."""
+    with pytest.raises(ValidationError, match="cannot be stored"):
+        post(scene, "participant", "a\x00b")
+    with pytest.raises(ValidationError, match="cannot be stored"):
+        board.cluster_create(
+            step=steps_of(workshop)[0], by=viewer(scene, "participant"), title="x\x00"
+        )
+    assert not Note.objects.exists() and not Cluster.objects.exists()
+
+
+def test_a_vote_in_a_hidden_step_tells_the_pages_nothing_of_the_note(
+    scene, workshop, events, django_capture_on_commit_callbacks
+):
+    """Not everyone may see the note: the event names the step only, each page asks for it."""
+    step = steps_of(workshop)[0]
+    note = post(scene, "participant", "Cachée")
+    board.step_hide(step=step, by=viewer(scene, "facilitator"))
+    events.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        board.dot_add(note=note, by=viewer(scene, "participant"))
+    (event,) = events
+    assert (event["change"], event["step"]) == ("note", step.pk)
+    assert "dots" not in event and "note" not in event

@@ -405,3 +405,39 @@ def test_a_milestone_is_mapped_as_one_cooperation(workshop, facilitator):
     milestone.refresh_from_db()
     assert milestone.cooperation == first
     assert list(first.workshop_milestones.all()) == [milestone]
+
+
+def test_a_hidden_note_becomes_a_milestone_only_once_revealed(facilitator, agent):
+    """Its text would show on the roadmap and in the report before the reveal."""
+    from riposte.workshops.board import step_hide, step_reveal
+    from riposte.workshops.rules import viewer_for
+
+    workshop = make_workshop(by=facilitator, status=WorkshopStatus.LIVE)
+    participant_join(workshop=workshop, agent=agent)
+    note = make_note(workshop, by=agent, text="Ouvrir des maisons collaboratives")
+    as_facilitator = viewer_for(facilitator, {}, workshop)
+    step_hide(step=note.step, by=as_facilitator)
+    with pytest.raises(ValidationError, match="Reveal the notes"):
+        milestone_from_note(note=note, by=facilitator, horizon=Horizon.IDEAL)
+    assert not Milestone.objects.exists()
+    step_reveal(step=note.step, by=as_facilitator)
+    assert milestone_from_note(note=note, by=facilitator, horizon=Horizon.IDEAL).source_note == note
+
+
+def test_the_milestones_page_shows_its_note_only_to_whom_the_board_shows_it(
+    facilitator, agent, client_for
+):
+    from riposte.workshops.board import note_edit, step_hide
+    from riposte.workshops.rules import viewer_for
+
+    workshop = make_workshop(by=facilitator, status=WorkshopStatus.LIVE)
+    participant_join(workshop=workshop, agent=agent)
+    note = make_note(workshop, by=facilitator, text="Hacker les CTAP")
+    milestone = milestone_from_note(note=note, by=facilitator, horizon=Horizon.IDEAL)
+    as_facilitator = viewer_for(facilitator, {}, workshop)
+    # Edited, then hidden again since: the milestone's page shows the note as it is now.
+    note_edit(note=note, by=as_facilitator, text="Hacker les CTAP, avant la révélation", version=1)
+    step_hide(step=note.step, by=as_facilitator)
+    url = f"/workshops/milestones/{milestone.pk}/"
+    assert "avant la révélation" not in client_for("agent").get(url).content.decode()
+    assert "avant la révélation" in client_for("facilitator").get(url).content.decode()

@@ -416,3 +416,19 @@ def test_the_roadmap_of_all_workshops_reads_in_few_queries(
     client = client_for("agent")
     with django_assert_max_num_queries(12):
         client.get(reverse("workshops:roadmap-all"))
+
+
+@pytest.mark.parametrize("origin", ["milestone:²", "milestone:" + "9" * 30, "milestone:x", "nope"])
+def test_a_bad_origin_on_the_cooperation_form_is_ignored(client_for, origin):
+    """A digit that int() refuses ("²"), an id too large: the form opens without an origin."""
+    response = client_for("agent").get("/cooperations/new/", {"from": origin})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("axis", ["²", "9" * 30, "x", ""])
+def test_a_bad_axis_for_a_new_milestone_is_a_404(client_for, facilitator, axis):
+    workshop = make_workshop(by=facilitator)
+    response = client_for("facilitator").post(
+        f"/workshops/{workshop.pk}/roadmap/add/", {"axis": axis, "title": "T", "horizon": "1m"}
+    )
+    assert response.status_code == 404
