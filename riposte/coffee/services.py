@@ -12,7 +12,8 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,6 @@ from riposte.coffee.models import (
 )
 from riposte.coffee.rounds import RoundOutcome, round_for, round_make_groups
 from riposte.coffee.slots import COFFEE_MINUTES, slots_clean
-from riposte.core.models import Notification
 from riposte.core.notifications import notification_send
 from riposte.directory.models import Agent, Role
 
@@ -202,7 +202,7 @@ def group_move_slot(
     group.full_clean()
     group.save(update_fields=["slot_start", "slot_end", "slot_moved_by"])
     others = [a for a in group_members(group) if a.pk != by.pk and a.is_active]
-    _slot_notices(group=group, by=by, recipients=others, start=start, first=first, now=now)
+    _slot_notices(group=group, by=by, recipients=others, start=start, first=first)
     from riposte.coffee.slot_tasks import coffee_slot_moved_send
 
     transaction.on_commit(
@@ -222,36 +222,24 @@ SLOT_SET = gettext_lazy("%(name)s set your coffee for %(date)s at %(time)s")
 
 
 def _slot_notices(
-    *,
-    group: Group,
-    by: Agent,
-    recipients: list[Agent],
-    start: dt.datetime,
-    first: bool,
-    now: dt.datetime,
+    *, group: Group, by: Agent, recipients: list[Agent], start: dt.datetime, first: bool
 ) -> None:
-    """The notifications of a moved slot, in each recipient's language. Not through
-    notification_send: its e-mail would be a second message beside the invitation, which
-    already says the same and carries the calendar update."""
+    """The notifications of a moved slot, marked as e-mailed: the e-mail with the updated
+    invitation (slot_tasks) already says the same. The date is written in each recipient's
+    language (lazy: formatted when the message is)."""
     local = timezone.localtime(start)
-    notices = []
-    for recipient in recipients:
-        with translation.override(recipient.language):
-            text = str(SLOT_SET if first else SLOT_MOVED) % {
-                "name": by.full_name or by.email,
-                "date": formats.date_format(local, "l j F"),
-                "time": formats.time_format(local, "H:i"),
-            }
-        notices.append(
-            Notification(
-                recipient=recipient,
-                actor=by,
-                message=text[:500],
-                url=group_url(group),
-                emailed_at=now,
-            )
-        )
-    Notification.objects.bulk_create(notices)
+    notification_send(
+        recipients=recipients,
+        actor=by,
+        message=SLOT_SET if first else SLOT_MOVED,
+        params={
+            "name": by.full_name or by.email,
+            "date": lazy(partial(formats.date_format, local, "l j F"), str)(),
+            "time": lazy(partial(formats.time_format, local, "H:i"), str)(),
+        },
+        url=group_url(group),
+        emailed=True,
+    )
 
 
 def group_url(group: Group) -> str:

@@ -23,11 +23,13 @@ def notification_send(
     message: str | Promise,
     params: dict[str, Any] | None = None,
     url: str = "",
+    emailed: bool = False,
 ) -> list[Notification]:
     """Notify each recipient once (the actor is never notified of their own action).
 
     `message` is a translatable string with %(name)s placeholders: it is rendered in each
-    recipient's language.
+    recipient's language (so are lazy params). `emailed`: the caller sends its own e-mail with
+    the news, so the notification never leaves by e-mail, alone or in a digest.
     """
     from riposte.core.tasks import send_notification_email
 
@@ -41,8 +43,18 @@ def notification_send(
         seen.add(recipient.pk)
         with translation.override(recipient.language):
             text = str(message) % (params or {})
-        created.append(Notification(recipient=recipient, actor=actor, message=text[:500], url=url))
+        created.append(
+            Notification(
+                recipient=recipient,
+                actor=actor,
+                message=text[:500],
+                url=url,
+                emailed_at=timezone.now() if emailed else None,
+            )
+        )
     Notification.objects.bulk_create(created)
+    if emailed:
+        return created
     for notification in created:
         if notification.recipient.email_frequency == "immediate":
             transaction.on_commit(

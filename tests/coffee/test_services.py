@@ -246,3 +246,24 @@ def test_only_members_answer(agent):
     _a, _b, group = _pair()
     with pytest.raises(PermissionDenied):
         member_answer(group=group, agent=agent, met=True, now=_after_the_slot(group))
+
+
+def test_a_moved_slots_notification_gives_the_day_in_each_members_language(
+    django_capture_on_commit_callbacks,
+):
+    a, b, c, group = _trio(django_capture_on_commit_callbacks)
+    b.language, c.language = "fr", "en"
+    b.save(update_fields=["language"])
+    c.save(update_fields=["language"])
+    now = timezone.now()
+    start = (timezone.localtime(now) + dt.timedelta(days=8)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    group_move_slot(group=group, by=a, start=start, now=now)
+    french = Notification.objects.get(recipient=b).message.lower()
+    english = Notification.objects.get(recipient=c).message.lower()
+    day = timezone.localtime(start).weekday()
+    assert ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"][day] in french
+    assert ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][
+        day
+    ] in english
