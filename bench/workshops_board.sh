@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The live board under load (issue 7): PARTICIPANTS (30) people on one board, each with its page
 # open (a websocket) and posting notes and voting through HTTP at a workshop's pace (an action
-# every PACE = 6 s on average each) for DURATION (60) seconds. For every change: the time from
+# every PACE = 10 s on average each) for DURATION (60) seconds. For every change: the time from
 # the start of its POST to its event reaching each of the other pages, and, as board.js then
 # does, to each of them having fetched the changed step (FETCH=1). Beside it, in the same run and
 # through the same server, the bare Django view (wrk, before and after).
 #
 #   bench/workshops_board.sh
-#   MODES=redis PARTICIPANTS=30 DURATION=60 PACE=6 bench/workshops_board.sh
+#   MODES=redis PARTICIPANTS=30 DURATION=60 PACE=10 bench/workshops_board.sh
 #
 # Two modes, each on a fresh PostgreSQL database (riposte_bench_workshops): `redis` (REDIS_URL
 # set: the Redis channel layer, WORKERS_REDIS=2 server processes) and `memory` (no REDIS_URL:
@@ -30,45 +30,6 @@ REDIS_BENCH_URL="${REDIS_BENCH_URL:-redis://127.0.0.1:6379/14}"
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False PARTICIPANTS DURATION
 export STATIC_ROOT="$PWD/$OUT/static"
 export DATABASE_URL="$PG_URL_BASE/$DB"
-SERVER_PID=""
-
-stop_server() {  # our Granian master, then its workers still alive, by PID
-  [ -n "$SERVER_PID" ] || return 0
-  local workers pid
-  workers=$(pgrep -P "$SERVER_PID" || true)
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  for pid in $workers; do
-    for _ in $(seq 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
-start_server() {  # start_server WORKERS LOG
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    echo "port $PORT is already in use: not starting a second server" >&2; exit 1
-  fi
-  "$RIPOSTE" serve --host 127.0.0.1 --port "$PORT" --workers "$1" >"$2" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 120); do
-    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && [ "$(pgrep -c -P "$SERVER_PID")" -ge "$1" ] && return 0
-    sleep 0.5
-  done
-  echo "the server did not answer on $BASE/healthz; see $2" >&2; exit 1
-}
-
-server_cpu_ticks() {  # user + system CPU ticks of the server's worker processes so far
-  local pid total=0
-  for pid in $(pgrep -P "$SERVER_PID"); do
-    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$total"
-}
-
 bare() {  # bare NAME: wrk on the bare view; prints "rps p50_ms cpu_ms_per_req"
   local before result
   wrk -t2 -c16 -d2s -s bench/wrk_report.lua "$BASE/bench/bare" >/dev/null
@@ -94,7 +55,8 @@ for mode in $MODES; do
   pg_fresh "$DB"
   "$RIPOSTE" migrate --verbosity 0
   python bench/workshops_board.py setup "$OUT/workshops_board_setup.json"
-  start_server "$workers" "$OUT/workshops_board_server_$mode.log"
+  WORKERS=$workers
+  start_server "$OUT/workshops_board_server_$mode.log"
   read -r bare_rps bare_p50 bare_cpu < <(bare "${mode}_before")
   say "$mode: $PARTICIPANTS participants, ${DURATION}s, $workers server process(es)"
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
