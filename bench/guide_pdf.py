@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.pdf_builds import ROOT, child_builds, cpu_seconds, print_totals, setup, status_kib
+
 DB = ROOT / "bench" / "out" / "guide_pdf.sqlite3"
 
 SENTENCES = [
@@ -61,15 +58,6 @@ EVENTS = [
     ("Tempête Ciarán 2023", "tempete", "2023-11-02"),
     ("Accueil des déplacés d'Ukraine", "crise_sociale", "2022-03-01"),
 ]
-
-
-def setup(db: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riposte.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def generate(count: int, seed: int = 4) -> None:
@@ -173,7 +161,7 @@ def build_once() -> dict[str, float]:
     t_url = time.perf_counter()
     reverse("cooperations:guide")
     urlconf_s = time.perf_counter() - t_url
-    cpu0 = _cpu_seconds()
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     edition = latest_published()
     assert edition is not None
@@ -186,8 +174,8 @@ def build_once() -> dict[str, float]:
     t3 = time.perf_counter()
     pdf = document.write_pdf(full_fonts=True)
     t4 = time.perf_counter()
-    cpu = _cpu_seconds() - cpu0
-    peak_kib = _status("VmHWM")
+    cpu = cpu_seconds() - cpu0
+    peak_kib = status_kib("VmHWM")
     return {
         "debriefs": len(content["debriefs"]),
         "html_kib": len(html.encode()) / 1024,
@@ -204,18 +192,13 @@ def build_once() -> dict[str, float]:
     }
 
 
-def _cpu_seconds() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _status(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return float(line.split()[1])
-    return float("nan")
+def _describe(r: dict[str, Any]) -> str:
+    return (
+        f"{r['debriefs']} debriefs, {r['pages']} pages, {r['pdf_mib']:.1f} MiB PDF; "
+        f"(URLconf {r['urlconf_s']:.2f} s) html {r['html_s']:.2f} s, layout "
+        f"{r['layout_s']:.2f} s, pdf {r['pdf_s']:.2f} s, total {r['total_s']:.2f} s "
+        f"(CPU {r['cpu_s']:.1f} s); peak RSS {r['peak_rss_mib']:.0f} MiB"
+    )
 
 
 def main() -> None:
@@ -237,31 +220,8 @@ def main() -> None:
         setup(DB)
         generate(args.debriefs)
         print(f"  done in {time.perf_counter() - started:.0f} s")
-    results = []
-    for run in range(1, args.runs + 1):
-        # This very script, with this interpreter: a fresh process for each build.
-        out = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--child"],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(result)
-        print(
-            f"run {run}: {result['debriefs']} debriefs, {result['pages']} pages, "
-            f"{result['pdf_mib']:.1f} MiB PDF; (URLconf {result['urlconf_s']:.2f} s) "
-            f"html {result['html_s']:.2f} s, layout "
-            f"{result['layout_s']:.2f} s, pdf {result['pdf_s']:.2f} s, total "
-            f"{result['total_s']:.2f} s (CPU {result['cpu_s']:.1f} s); "
-            f"peak RSS {result['peak_rss_mib']:.0f} MiB; load {os.getloadavg()[0]:.1f}"
-        )
-    totals = [r["total_s"] for r in results]
-    print(
-        f"total: median {statistics.median(totals):.2f} s, min {min(totals):.2f}, "
-        f"max {max(totals):.2f} (target <= 15 s)"
-    )
+    results = child_builds(__file__, args.runs, _describe)
+    print_totals(results, " (target <= 15 s)")
 
 
 if __name__ == "__main__":

@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.pdf_builds import ROOT, child_builds, cpu_seconds, print_totals, setup, status_kib
+
 DB = ROOT / "bench" / "out" / "workshops_report_pdf.sqlite3"
 
 SENTENCES = [
@@ -51,15 +48,6 @@ SENTENCES = [
     "Former les encadrants à accompagner les initiatives plutôt qu'à les valider.",
 ]
 CLUSTERS = ["Ce qui existe déjà", "À construire", "Les partenaires", "Le temps", "Les moyens"]
-
-
-def setup(db: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riposte.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def generate(notes: int, milestones: int, participants: int = 30, seed: int = 7) -> None:
@@ -179,7 +167,7 @@ def build_once() -> dict[str, float]:
     t_url = time.perf_counter()
     reverse("workshops:list")
     urlconf_s = time.perf_counter() - t_url
-    cpu0 = _cpu_seconds()
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     report = workshop_report(Workshop.objects.get())
     t1 = time.perf_counter()
@@ -198,25 +186,21 @@ def build_once() -> dict[str, float]:
         "layout_s": t3 - t2,
         "pdf_s": t4 - t3,
         "total_s": t4 - t0,
-        "cpu_s": _cpu_seconds() - cpu0,
+        "cpu_s": cpu_seconds() - cpu0,
         "pages": len(document.pages),
         "pdf_kib": len(pdf) / 1024,
-        "peak_rss_mib": _status("VmHWM") / 1024,
+        "peak_rss_mib": status_kib("VmHWM") / 1024,
     }
 
 
-def _cpu_seconds() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _status(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return float(line.split()[1])
-    return float("nan")
+def _describe(r: dict[str, Any]) -> str:
+    return (
+        f"{r['notes']} notes, {r['milestones']} milestones, {r['pages']} pages, "
+        f"{r['pdf_kib']:.0f} KiB PDF; (URLconf {r['urlconf_s']:.2f} s) load {r['load_s']:.2f} s, "
+        f"html {r['html_s']:.2f} s, layout {r['layout_s']:.2f} s, pdf {r['pdf_s']:.2f} s, "
+        f"total {r['total_s']:.2f} s (CPU {r['cpu_s']:.1f} s); peak RSS "
+        f"{r['peak_rss_mib']:.0f} MiB"
+    )
 
 
 def main() -> None:
@@ -239,30 +223,8 @@ def main() -> None:
         setup(DB)
         generate(args.notes, args.milestones)
         print(f"  done in {time.perf_counter() - started:.0f} s")
-    results = []
-    for run in range(1, args.runs + 1):
-        # This very script, with this interpreter: a fresh process for each build.
-        out = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--child"],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(r)
-        print(
-            f"run {run}: {r['notes']} notes, {r['milestones']} milestones, {r['pages']} pages, "
-            f"{r['pdf_kib']:.0f} KiB PDF; (URLconf {r['urlconf_s']:.2f} s) load {r['load_s']:.2f} s, "
-            f"html {r['html_s']:.2f} s, layout {r['layout_s']:.2f} s, pdf {r['pdf_s']:.2f} s, "
-            f"total {r['total_s']:.2f} s (CPU {r['cpu_s']:.1f} s); peak RSS "
-            f"{r['peak_rss_mib']:.0f} MiB; load average {os.getloadavg()[0]:.1f}"
-        )
-    totals = [r["total_s"] for r in results]
-    print(
-        f"total: median {statistics.median(totals):.2f} s, min {min(totals):.2f}, "
-        f"max {max(totals):.2f}"
-    )
+    results = child_builds(__file__, args.runs, _describe)
+    print_totals(results)
 
 
 if __name__ == "__main__":
