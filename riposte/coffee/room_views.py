@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from riposte.coffee import rooms
 from riposte.coffee.models import CoffeeRoom
 from riposte.coffee.room_forms import RoomForm
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 
 
@@ -28,8 +29,7 @@ def room_list(request: AgentRequest) -> HttpResponse:
         try:
             room = rooms.room_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The room is open."))
             return redirect("coffee:room", slug=room.slug)

@@ -28,16 +28,9 @@ from riposte.coffee.forms import AnswerForm, ExclusionForm, MembershipForm, Move
 from riposte.coffee.ics import group_invitation
 from riposte.coffee.models import Exclusion, Group, GroupMember, Membership
 from riposte.coffee.video import room_url
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.directory.models import Agent
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _membership(request: AgentRequest) -> Membership | None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from riposte.cooperations import duplicates, queries, rules, services
 from riposte.cooperations.forms import ActorFiltersForm, ActorForm, MergeForm, actor_initial
 from riposte.cooperations.models import Actor, Cooperation, CooperationStatus
-from riposte.cooperations.views import add_errors
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.core.permissions import role_required

@@ -32,6 +32,7 @@ from riposte.cooperations.models import (
     DebriefStatus,
 )
 from riposte.core.comments import comment_create, comments_for
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.initiatives.models import Theme
@@ -213,7 +214,7 @@ def debrief_contribute(request: AgentRequest, pk: int) -> HttpResponse:
         try:
             services.debrief_contribute(debrief=debrief, author=request.user, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -277,21 +278,13 @@ def debrief_edit(request: AgentRequest, pk: int) -> HttpResponse:
             context["conflict"] = _conflict_view(exc.current, form)
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The consolidated text is saved."))
             return redirect(debrief)
     contributions = debrief.contributions.select_related("author")
     context.update({"form": form, "contributions": contributions})
     return render(request, "cooperations/debrief_edit.html", context, status=status)
-
-
-def _add_errors(form: DebriefForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _conflict_view(current: Debrief, form: ConsolidatedForm) -> dict[str, object]:

@@ -29,6 +29,7 @@ from riposte.cooperations.forms import (
 )
 from riposte.cooperations.models import Cooperation, CooperationStatus, Event
 from riposte.core.comments import comment_create, comments_for
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.core.permissions import role_required
@@ -36,15 +37,6 @@ from riposte.directory.models import Role
 from riposte.initiatives.forms import CommentForm
 
 PAGE_SIZE = 20
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal, shown on the form: by field when it names one of the form's."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _get_cooperation(request: AgentRequest, pk: int) -> Cooperation:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.directory.models import Agent, Role
 from riposte.norms import ballots, rules, services
@@ -81,14 +82,6 @@ def _first_message(exc: ValidationError | PermissionDenied) -> str:
     return str(exc) or _("You may not do this.")
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # --- Opening a consultation -------------------------------------------------------------------
 
 
@@ -104,7 +97,7 @@ def consultation_open(request: AgentRequest, pk: int) -> HttpResponse:
                 norm=norm, by=request.user, data=form.to_data()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -181,7 +174,7 @@ def decide(request: AgentRequest, pk: int) -> HttpResponse:
         try:
             decision = services.decision_record(norm=norm, by=request.user, data=form.to_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,

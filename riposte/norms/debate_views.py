@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.core.models import Comment
 from riposte.core.permissions import role_required
@@ -22,7 +23,7 @@ from riposte.directory.models import Role
 from riposte.norms import moderation, services
 from riposte.norms.forms import ArgumentForm, HideForm, ReplyForm, TestimonyForm
 from riposte.norms.models import Argument, Norm, Side, Testimony
-from riposte.norms.views import add_errors, detail_context, get_norm
+from riposte.norms.views import detail_context, get_norm
 
 
 def _refused(request: AgentRequest, norm: Norm, **forms: object) -> HttpResponse:

@@ -22,6 +22,7 @@ from riposte.cooperations.debriefs import word_diff
 from riposte.cooperations.models import Cooperation
 from riposte.cooperations.rules import can_see_cooperation
 from riposte.core.follows import follow_toggle, is_following
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.core.permissions import role_required
@@ -42,15 +43,6 @@ from riposte.norms.models import Norm, NormStatus, NormVersion, Side
 PAGE_SIZE = 20
 # What a facilitator may put up for debate: a norm in force that is not debated already.
 DEBATABLE = (NormStatus.TEMPORARY, NormStatus.SUSTAINED, NormStatus.ADAPTED)
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal, shown on the form: by field when it names one of the form's."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def get_norm(pk: int) -> Norm:

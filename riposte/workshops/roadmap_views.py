@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest, HtmxRequest
 from riposte.core.pagination import CappedPaginator
 from riposte.directory.models import Role
@@ -39,7 +40,6 @@ from riposte.workshops.roadmap_forms import (
     StatusForm,
     milestone_initial,
 )
-from riposte.workshops.views import add_errors
 
 PAGE_SIZE = 30
 

@@ -24,6 +24,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from riposte.core.forms import add_errors
 from riposte.core.http import AgentRequest, HtmxRequest
 from riposte.core.markdown import render_markdown
 from riposte.core.pagination import CappedPaginator
@@ -41,15 +42,6 @@ from riposte.workshops.models.workshop import PITCH_MAX
 PAGE_SIZE = 20
 # A guest's key is 32 characters (secrets.token_urlsafe(24)); anything much longer is not one.
 GUEST_KEY_MAX = 100
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal, shown on the form: by field when it names one of the form's."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def board_url(workshop_id: int) -> str:
