@@ -7,10 +7,14 @@ event names a step, never a note's text or author.
 
 On connecting, the page gets {"type": "hello", "revision": n}: a page whose board is older
 (changes made while it loaded, or while it was disconnected) reloads the board.
+
+A guest's socket is closed (4403) when their link is renewed: the link may have leaked, and the
+socket would otherwise go on telling its holder when the board changes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -24,21 +28,29 @@ from riposte.workshops.models import Workshop
 # Close codes of the refused connections, as the coffee rooms' (4000-4999 are the application's).
 NOT_LOGGED_IN = 4401
 NOT_FOUND = 4404
+REVOKED = 4403
 
 
-def _admit(user: Any, session: Any, workshop_id: int) -> tuple[int | None, int]:
-    """(the workshop's revision, 0) for a viewer who may read the board, else (None, close code)."""
+@dataclass(frozen=True)
+class Admission:
+    revision: int | None  # None: refused, with close_code
+    close_code: int = 0
+    guest_id: int | None = None  # the participant of a guest, whose socket a renewal closes
+
+
+def _admit(user: Any, session: Any, workshop_id: int) -> Admission:
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     is_agent = user is not None and user.is_authenticated and user.is_active
     if not is_agent and not (session is not None and session.get(rules.GUEST_SESSION_KEY)):
-        return None, NOT_LOGGED_IN
+        return Admission(None, NOT_LOGGED_IN)
     if workshop is None:
-        return None, NOT_FOUND
+        return Admission(None, NOT_FOUND)
     try:
-        rules.viewer_for(user, session, workshop)
+        viewer = rules.viewer_for(user, session, workshop)
     except Http404:  # a guest of another workshop learns nothing of this one
-        return None, NOT_FOUND
-    return workshop.revision, 0
+        return Admission(None, NOT_FOUND)
+    guest_id = viewer.participant.pk if viewer.is_guest and viewer.participant else None
+    return Admission(workshop.revision, guest_id=guest_id)
 
 
 def _revision(workshop_id: int) -> int | None:
@@ -47,15 +59,17 @@ def _revision(workshop_id: int) -> int | None:
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     group = ""
+    guest_id: int | None = None
 
     async def connect(self) -> None:
         workshop_id = self.scope["url_route"]["kwargs"]["pk"]
-        revision, refused = await database_sync_to_async(_admit)(
+        admission = await database_sync_to_async(_admit)(
             self.scope.get("user"), self.scope.get("session"), workshop_id
         )
-        if revision is None:
-            await self.close(code=refused)  # before accept: the handshake is refused
+        if admission.revision is None:
+            await self.close(code=admission.close_code)  # before accept: the handshake is refused
             return
+        self.guest_id = admission.guest_id
         self.group = group_name(workshop_id)
         # Joined before the revision is sent: a change committed in between reaches the page
         # as an event, and the page ignores it if its board already has it.
@@ -76,3 +90,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def board_change(self, event: dict[str, Any]) -> None:
         await self.send_json({**event, "type": "change"})
+
+    async def guest_revoked(self, event: dict[str, Any]) -> None:
+        if self.guest_id is not None and event.get("participant") == self.guest_id:
+            await self.close(code=REVOKED)

@@ -48,6 +48,14 @@ def board_changed(
     return revision
 
 
+def guest_revoked(workshop: Workshop, participant_id: int) -> None:
+    """A guest's link was renewed (call inside the renewal's transaction): once it commits, the
+    sockets opened through the old link are closed (consumers.py). Their HTTP requests are
+    already refused by rules.guest_participant."""
+    event = {"type": "guest.revoked", "participant": participant_id}
+    transaction.on_commit(lambda: _send(workshop.pk, event))
+
+
 def _send(workshop_id: int, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:

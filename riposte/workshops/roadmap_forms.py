@@ -139,7 +139,8 @@ class RoadmapFiltersForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[(MilestoneStatus.OPEN, _("To do")), ("all", _("All")),
-                 (MilestoneStatus.DONE, _("Done")), (MilestoneStatus.DROPPED, _("Dropped"))],
+                 (MilestoneStatus.DONE, MilestoneStatus.DONE.label),
+                 (MilestoneStatus.DROPPED, MilestoneStatus.DROPPED.label)],
     )  # fmt: skip
     mine = forms.BooleanField(label=_("Only my milestones"), required=False)
     late = forms.BooleanField(label=_("Only the late ones"), required=False)

@@ -22,7 +22,7 @@ from riposte.core.audit import audit_record
 from riposte.core.markdown import render_markdown
 from riposte.directory.models import Agent
 from riposte.workshops import rules
-from riposte.workshops.live import board_changed
+from riposte.workshops.live import board_changed, guest_revoked
 from riposte.workshops.models import (
     Axis,
     Participant,
@@ -306,4 +306,6 @@ def guest_key_renew(*, participant: Participant, by: Agent) -> str:
     key = secrets.token_urlsafe(24)
     participant.guest_key_digest = guest_key_digest(key)
     participant.save(update_fields=["guest_key_digest"])
+    guest_revoked(workshop, participant.pk)
+    audit_record(actor=by, action="workshop.guest_renew", target=workshop)
     return key

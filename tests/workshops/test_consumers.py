@@ -24,11 +24,11 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from riposte.asgi import application
-from riposte.workshops import board
+from riposte.workshops import board, services
 from riposte.workshops.models import Workshop
 from tests.coffee.websocket import WebsocketCommunicator
 from tests.workshops.board_builders import opened, post, steps_of, viewer
-from tests.workshops.builders import guest_client
+from tests.workshops.builders import guest_client, invite
 
 # The consumer's database calls close obsolete connections, which PostgreSQL refuses inside a
 # test's transaction: these tests commit, and the database is flushed.
@@ -273,3 +273,38 @@ def test_changes_over_the_redis_channel_layer(scene, settings):
     name, event = run(body)
     assert name == "RedisChannelLayer"
     assert (event["type"], event["change"]) == ("change", "note")
+
+
+def test_renewing_a_guests_link_closes_the_sockets_opened_through_the_old_one(scene):
+    """Only that guest's: the other guest and the agents keep hearing the board."""
+    workshop = opened(scene)
+    second, second_key = invite(workshop, name="Second invité")
+    guest, other_guest = headers_for(scene, "guest"), cookie_of(guest_client(second_key))
+    agent = headers_for(scene, "participant")
+
+    async def body() -> tuple[Any, list[str]]:
+        sockets = [socket_to(workshop.pk, h) for h in (guest, other_guest, agent)]
+        for ws in sockets:
+            assert (await ws.connect())[0]
+            await ws.receive_json_from(WAIT)
+        await in_db(
+            lambda: services.guest_key_renew(
+                participant=scene.guests["guest"], by=scene.people["facilitator"]
+            )
+        )
+        closed = await sockets[0].receive_output(WAIT)
+        await in_db(lambda: post(scene, "participant", "Encore là ?"))
+        heard = [(await ws.receive_json_from(WAIT))["change"] for ws in sockets[1:]]
+        for ws in sockets[1:]:
+            await ws.disconnect()
+        return closed, heard
+
+    closed, heard = run(body)
+    assert closed == {"type": "websocket.close", "code": 4403}
+    assert heard == ["note", "note"]
+
+    async def again() -> tuple[bool, Any]:
+        return await socket_to(workshop.pk, guest).connect()
+
+    assert run(again) == (False, 4404)  # the old link's session is refused from now on
+    assert second.pk != scene.guests["guest"].pk

@@ -546,6 +546,13 @@ def test_the_guest_sees_their_workshop_and_nothing_else(facilitator):
     assert "/directory/" not in page  # nor the directory's pages of the participants
     assert f'href="/workshops/{workshop.pk}/participants/"' not in page
     assert 'href="/workshops/"' not in page
+    # The logo leads back to the workshop, not to a login page; for agents, to their home.
+    home = f'class="brand" href="/workshops/{workshop.pk}/"'
+    for url in ("board/", "roadmap/", "report/", ""):
+        assert home in _page(client.get(f"{workshop.get_absolute_url()}{url}")), url
+    agent = Client()
+    agent.force_login(facilitator)
+    assert 'class="brand" href="/"' in _page(agent.get(workshop.get_absolute_url()))
 
     # Any other workshop is a page that does not exist; the other pages want a login.
     assert client.get(other.get_absolute_url()).status_code == 404

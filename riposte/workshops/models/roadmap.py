@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riposte.workshops.models.board import Note
 from riposte.workshops.models.workshop import Axis
@@ -45,7 +46,8 @@ class Horizon(models.TextChoices):
 
 class MilestoneStatus(models.TextChoices):
     OPEN = "open", _("To do")
-    DONE = "done", _("Done")
+    # "jalon" is masculine in French: "Fait", not the initiatives' "Terminée".
+    DONE = "done", pgettext_lazy("milestone", "Done")
     DROPPED = "dropped", _("Dropped")
 
 

@@ -293,6 +293,7 @@
       live.dataset.connected = "false";
       if (closing) return;
       if (event.code === 4401 || event.code === 4404) return; // refused: reloading will not help
+      if (event.code === 4403) { connection.textContent = live.dataset.revoked; return; } // a guest's old link
       connection.textContent = live.dataset.offline;
       setTimeout(connect, delay / 2 + Math.random() * delay / 2);
       delay = Math.min(delay * 2, 30000);
