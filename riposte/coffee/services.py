@@ -12,8 +12,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +27,7 @@ from riposte.coffee.models import (
 )
 from riposte.coffee.rounds import RoundOutcome, round_for, round_make_groups
 from riposte.coffee.slots import COFFEE_MINUTES, slots_clean
-from riposte.core.notifications import notification_send
+from riposte.core.notifications import date_param, notification_send
 from riposte.directory.models import Agent, Role
 
 # --- membership --------------------------------------------------------------------------------
@@ -227,15 +226,14 @@ def _slot_notices(
     """The notifications of a moved slot, marked as e-mailed: the e-mail with the updated
     invitation (slot_tasks) already says the same. The date is written in each recipient's
     language (lazy: formatted when the message is)."""
-    local = timezone.localtime(start)
     notification_send(
         recipients=recipients,
         actor=by,
         message=SLOT_SET if first else SLOT_MOVED,
         params={
             "name": by.full_name or by.email,
-            "date": lazy(partial(formats.date_format, local, "l j F"), str)(),
-            "time": lazy(partial(formats.time_format, local, "H:i"), str)(),
+            "date": date_param(start, "l j F"),
+            "time": date_param(start, "H:i"),
         },
         url=group_url(group),
         emailed=True,

@@ -4,16 +4,25 @@ Modules call `notification_send` inside their own transaction; e-mails leave thr
 queue after the commit, so a rolled-back change never e-mails anybody.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise, lazy
 
 from riposte.core.models import Notification
+
+
+def date_param(value: dt.date | dt.datetime, fmt: str = "DATE_FORMAT") -> str:
+    """A date (or time) for `params`, written in each recipient's language and local time: lazy,
+    it is formatted when their message is."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return lazy(partial(formats.date_format, value, fmt), str)()  # type: ignore[no-any-return]
 
 
 def notification_send(

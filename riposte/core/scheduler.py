@@ -41,14 +41,19 @@ def periodic_jobs() -> list[PeriodicJob]:
     from riposte.coffee.room_tasks import presence_purge_stale
     from riposte.coffee.tasks import coffee_purge, coffee_round_weekly, weekly_at
     from riposte.core.tasks import send_daily_digests
-    from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
+    from riposte.norms.tasks import (
+        consultations_announce_due,
+        consultations_seal_due,
+        norms_remind_and_expire,
+    )
     from riposte.workshops.tasks import milestones_remind
 
     return [
         PeriodicJob(
             "core.daily_digest", daily_at(settings.DIGEST_HOUR), send_daily_digests.enqueue
         ),
-        # A closed consultation's result is sealed within a minute.
+        # An open consultation's electorate is told within a minute; so is its result sealed.
+        PeriodicJob("norms.announce", every_minutes(1), consultations_announce_due.enqueue),
         PeriodicJob("norms.seal", every_minutes(1), consultations_seal_due.enqueue),
         PeriodicJob("norms.remind", daily_at(6), norms_remind_and_expire.enqueue),
         PeriodicJob("coffee.presence_purge", every_minutes(5), presence_purge_stale.enqueue),

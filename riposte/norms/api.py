@@ -16,13 +16,15 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
 
+from riposte.cooperations.models import CooperationStatus
 from riposte.core.text import fold
 from riposte.directory.models import Agent, Service
-from riposte.norms import ballots, rules
+from riposte.norms import ballots, queries, rules
 from riposte.norms.models import (
     IN_FORCE,
     Argument,
@@ -87,7 +89,8 @@ class StatusChangeOut(Schema):
     before: str
     after: str
     by: str | None = Field(None, description="null: changed by the worker (e.g. expiry)")
-    reason: str
+    reason: str = Field(description="in the words of whoever changed it (a decision's rationale)")
+    cause: str = Field(description='"consultation" (one opened), "sunset" (its date passed) or ""')
     at: dt.datetime
 
 
@@ -222,17 +225,6 @@ def _count(model: Any, **filters: Any) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def _through_count(through: Any) -> Coalesce:
-    rows = (
-        through.objects.filter(norm=OuterRef("pk"))
-        .order_by()
-        .values("norm")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 def _item(norm: Norm) -> dict[str, Any]:
     return {
         "id": norm.pk,
@@ -300,8 +292,11 @@ def norm_list(
     qs = qs.annotate(
         n_testimonies=_count(Testimony, hidden_at__isnull=True),
         n_arguments=_count(Argument, hidden_at__isnull=True),
-        n_initiatives=_through_count(Norm.initiatives.through),
-        n_cooperations=_through_count(Norm.cooperations.through),
+        # As on the page (queries.counts_for): published initiatives, confirmed cooperations.
+        n_initiatives=_count(Norm.initiatives.through, initiative__submitted_at__isnull=False),
+        n_cooperations=_count(
+            Norm.cooperations.through, cooperation__status=CooperationStatus.CONFIRMED
+        ),
     )
     return [_item(norm) for norm in qs[offset : offset + limit]]
 
@@ -342,9 +337,11 @@ def _consultation_out(consultation: Consultation, agent: Agent, now: dt.datetime
     if visible:
         # A sealed consultation's result is the frozen one, never recomputed.
         if consultation.result is not None:
-            results = consultation.result
+            results = dict(consultation.result)
         else:
             results = ballots.results_compute(consultation).as_dict()
+        # Answers go on after the seal, until the decision: their count is today's.
+        results["unanswered"] = ballots.unanswered(consultation)
         if consultation.method == Method.CONSENT:
             # Ballot ids are random: their order says nothing of who objected first.
             objections = [
@@ -391,7 +388,14 @@ def _norm_or_404(pk: int) -> Norm:
 def _history(norm: Norm) -> list[dict[str, Any]]:
     changes = norm.status_changes.select_related("by").order_by("at", "id")
     return [
-        {"before": c.before, "after": c.after, "by": _name(c.by), "reason": c.reason, "at": c.at}
+        {
+            "before": c.before,
+            "after": c.after,
+            "by": _name(c.by),
+            "reason": c.reason,
+            "cause": c.cause,
+            "at": c.at,
+        }
         for c in changes
     ]
 
@@ -448,14 +452,20 @@ def norm_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
             {"id": a.pk, "title": a.title, "side": a.side, "endorsements": a.endorsements_count}
             for a in norm.arguments.filter(hidden_at__isnull=True)
         ],
-        "initiatives": list(norm.initiatives.order_by("pk").values_list("pk", flat=True)),
-        "cooperations": list(norm.cooperations.order_by("pk").values_list("pk", flat=True)),
+        "initiatives": list(
+            queries.linked_initiatives(norm).order_by("pk").values_list("pk", flat=True)
+        ),
+        "cooperations": list(
+            queries.linked_cooperations(norm).order_by("pk").values_list("pk", flat=True)
+        ),
         "consultations": [_consultation_out(c, agent, now) for c in consultations],
         "url": norm.get_absolute_url(),
     }
 
 
 def _refusal(status: int, code: str, message: str) -> tuple[int, dict[str, str]]:
+    """A refused vote: a code for programs, and the message the page gives, in the caller's
+    language (the parameter errors of GET, for developers, are in English as in every API)."""
     return status, {"code": code, "message": message}
 
 
@@ -468,13 +478,13 @@ def _refusal(status: int, code: str, message: str) -> tuple[int, dict[str, str]]
 def norm_vote(request: HttpRequest, pk: int, payload: VoteIn) -> tuple[int, dict[str, Any]]:
     norm = Norm.objects.filter(pk=pk).first()
     if norm is None:
-        return _refusal(404, "no_norm", "No such norm.")
+        return _refusal(404, "no_norm", _("No such norm."))
     # The running one (at most one per norm); else the latest, whose close refuses the vote.
     consultation = (
         norm.consultations.filter(sealed_at__isnull=True).first() or norm.consultations.first()
     )
     if consultation is None:
-        return _refusal(404, "no_consultation", "No consultation on this norm.")
+        return _refusal(404, "no_consultation", _("No consultation on this norm."))
     agent = _agent(request)
     # Said before the vote, for the status code only: two tabs at once may both hear "first".
     first = not Voter.objects.filter(consultation=consultation, agent=agent).exists()
@@ -483,7 +493,7 @@ def norm_vote(request: HttpRequest, pk: int, payload: VoteIn) -> tuple[int, dict
             consultation=consultation, agent=agent, choice=payload.choice, reason=payload.reason
         )
     except PermissionDenied as exc:
-        return _refusal(403, "not_eligible", str(exc) or "You may not vote here.")
+        return _refusal(403, "not_eligible", str(exc) or _("You may not vote here."))
     except ballots.VoteRefused as exc:
         return _refusal(400, exc.code or "refused", " ".join(exc.messages))
     except ValidationError as exc:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from riposte.core.audit import audit_record
 from riposte.norms import rules
-from riposte.norms.models import Ballot, Choice, Consultation, Method, Voter
+from riposte.norms.models import Ballot, Choice, Consultation, Decision, Method, Voter
 from riposte.norms.models.consultations import REASON_MAX
 
 
@@ -171,6 +171,14 @@ def results_compute(consultation: Consultation) -> Results:
     )
 
 
+def unanswered(consultation: Consultation) -> int:
+    """Objections no facilitator has answered yet, now: answers go on after the seal (until the
+    decision), so this is counted live, beside the frozen tally."""
+    return Ballot.objects.filter(
+        consultation=consultation, choice=Choice.OBJECTION, answer=""
+    ).count()
+
+
 def results_visible(consultation: Consultation, now=None) -> bool:  # type: ignore[no-untyped-def]
     """A secret ballot's results are hidden until the close; a public one's are shown as they come."""
     return not consultation.secret or consultation.has_closed(now)
@@ -190,16 +198,26 @@ def consultation_seal(*, consultation: Consultation) -> bool:
     return True
 
 
+def may_answer(consultation: Consultation) -> bool:
+    """Objections are answered until a decision follows the consultation: an objection raised in
+    its last minutes is answered after the close, and the decision waits for it
+    (services.decision_record)."""
+    return not Decision.objects.filter(consultation=consultation).exists()
+
+
 @transaction.atomic
 def objection_answer(*, ballot: Ballot, by: Any, answer: str) -> Ballot:
     """A facilitator answers an objection: the answer is public, the objector stays unknown."""
     if not rules.is_facilitator(by):
         raise PermissionDenied
+    # The consultation's row first, as the seal and the decision take it: an answer is wholly
+    # before or after them.
+    Consultation.objects.select_for_update().get(pk=ballot.consultation_id)
     ballot = Ballot.objects.select_for_update().select_related("consultation").get(pk=ballot.pk)
     if ballot.choice != Choice.OBJECTION:
         raise ValidationError(_("Only an objection is answered."))
-    if ballot.consultation.sealed_at is not None:
-        raise ValidationError(_("This consultation is closed and its result sealed."))
+    if not may_answer(ballot.consultation):
+        raise ValidationError(_("A decision has followed this consultation: it is closed."))
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer to this objection.")})

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from riposte.directory.models import Role, Service
@@ -102,16 +102,17 @@ class VoteForm(forms.Form):
     API and the page refuse the same votes with the same messages."""
 
     choice = forms.CharField(required=False, max_length=20)
-    reason = forms.CharField(required=False, max_length=REASON_MAX * 2, strip=False)
+    # No max_length here: a reason too long is vote_cast's to refuse, with its message, and the
+    # typed text comes back (a form limit would drop the field and say "needs a reason").
+    reason = forms.CharField(required=False, strip=False)
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer to this objection"),
         required=False,
-        strip=False,
-        max_length=REASON_MAX * 2,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        strip=False,  # no max_length: objection_answer refuses a long one with its message
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
     )
 
 
@@ -176,5 +177,5 @@ class DecisionForm(forms.Form):
 
 
 def _consultation_label(consultation: Consultation) -> str:
-    closed = timezone.localtime(consultation.closes_at).strftime("%d/%m/%Y")
+    closed = formats.date_format(timezone.localtime(consultation.closes_at), "SHORT_DATE_FORMAT")
     return f"{consultation.question} ({closed})"

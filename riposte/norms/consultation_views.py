@@ -209,6 +209,8 @@ def electorate_label(consultation: Consultation) -> str:
 def _results(consultation: Consultation) -> dict[str, Any]:
     """The frozen result once sealed; until then computed (shown only when results_visible)."""
     result = consultation.result or ballots.results_compute(consultation).as_dict()
+    # Answers go on after the seal, until the decision: their count is today's.
+    result = {**result, "unanswered": ballots.unanswered(consultation)}
     counts = result["counts"]
     voters = result["voters"] or 0
     return {
@@ -280,11 +282,17 @@ def consultation_panel(
         }
     )
     if consultation.secret:
-        # Who took part is public; their order here (by name) says nothing of when they voted.
-        panel["participants"] = list(
-            Agent.objects.filter(pk__in=voters.values("agent_id")).order_by(
-                "last_name", "first_name", "pk"
-            )[:NAMES_SHOWN]
+        # Who took part is public, once the votes are in: names shown while it runs, beside the
+        # turnout and the objections as they come, would tell who objected. Their order (by
+        # name) says nothing of when they voted.
+        panel["participants"] = (
+            list(
+                Agent.objects.filter(pk__in=voters.values("agent_id")).order_by(
+                    "last_name", "first_name", "pk"
+                )[:NAMES_SHOWN]
+            )
+            if state == "closed"
+            else []
         )
     else:
         panel["public_ballots"] = list(
@@ -293,13 +301,19 @@ def consultation_panel(
             .order_by("voter__last_name", "voter__first_name", "voter_id")[:NAMES_SHOWN]
         )
     if panel["is_consent"]:
-        # By their random id: neither the order nor the time of the objections shows.
-        panel["objections"] = list(
-            Ballot.objects.filter(consultation=consultation, choice=Choice.OBJECTION)
-            .select_related("answered_by")
-            .order_by("id")
+        # A secret ballot's objections are for the facilitators, who answer them, until the
+        # close; then for everyone. By their random id: neither their order nor their time shows.
+        panel["objections_shown"] = panel["results"] is not None or panel["is_facilitator"]
+        panel["objections"] = (
+            list(
+                Ballot.objects.filter(consultation=consultation, choice=Choice.OBJECTION)
+                .select_related("answered_by")
+                .order_by("id")
+            )
+            if panel["objections_shown"]
+            else []
         )
-        panel["can_answer"] = panel["is_facilitator"] and consultation.sealed_at is None
+        panel["can_answer"] = panel["is_facilitator"] and ballots.may_answer(consultation)
     return panel
 
 

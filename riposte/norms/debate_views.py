@@ -81,12 +81,15 @@ def argument_add(request: AgentRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def argument_endorse(request: AgentRequest, pk: int) -> HttpResponse:
-    """ "Cet argument me convainc": once per agent, a second click takes it back."""
+    """ "Cet argument me convainc": once per agent; the pressed button takes it back (the form
+    says which: convinced=0)."""
     argument = _argument(pk)
     if argument.hidden_at is not None:
         messages.error(request, _("This argument was hidden by a moderator."))
         return redirect(argument.norm)
-    now = services.argument_endorse_toggle(argument=argument, by=request.user)
+    now = services.argument_endorse(
+        argument=argument, by=request.user, convinced=request.POST.get("convinced") != "0"
+    )
     if request.htmx:
         argument.refresh_from_db(fields=["endorsements_count"])
         argument.endorsed = now  # type: ignore[attr-defined]

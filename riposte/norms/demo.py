@@ -306,7 +306,7 @@ def _argument(demo: _Demo, norm: Norm, spec: dict[str, Any]) -> None:
     # Those it convinced, over the weeks after it was written.
     others = [a for a in demo.pool if a.pk != author.pk]
     for agent in demo.rng.sample(others, min(spec.get("endorsements", 0), len(others))):
-        services.argument_endorse_toggle(argument=argument, by=agent)
+        services.argument_endorse(argument=argument, by=agent)
         Endorsement.objects.filter(argument=argument, agent=agent).update(
             created_at=demo.between(when, when + dt.timedelta(days=45))
         )

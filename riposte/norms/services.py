@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from riposte.core.audit import audit_record
 from riposte.core.follows import followers_of
@@ -23,7 +24,7 @@ from riposte.core.models import Follow
 from riposte.core.notifications import notification_send
 from riposte.core.text import fold
 from riposte.directory.models import Agent, Role, Service, Site
-from riposte.norms import rules
+from riposte.norms import ballots, rules
 from riposte.norms.models import (
     Argument,
     Consultation,
@@ -37,6 +38,7 @@ from riposte.norms.models import (
     NormVersion,
     Outcome,
     Side,
+    StatusCause,
     StatusChange,
     Testimony,
     Voter,
@@ -200,13 +202,17 @@ def norm_edit(*, norm: Norm, by: Agent, data: NormData, version: int, note: str 
     return norm
 
 
-def norm_status_change(*, norm: Norm, to: str, by: Agent | None, reason: str = "") -> None:
-    """Every change of status is recorded with who (None: the worker) and when."""
+def norm_status_change(
+    *, norm: Norm, to: str, by: Agent | None, reason: str = "", cause: str = ""
+) -> None:
+    """Every change of status is recorded with who (None: the worker), when and why."""
     if norm.status == to:
         return
-    StatusChange.objects.create(norm=norm, before=norm.status, after=to, by=by, reason=reason)
+    StatusChange.objects.create(
+        norm=norm, before=norm.status, after=to, by=by, reason=reason, cause=cause
+    )
     audit_record(actor=by, action="norm.status", target=norm,
-                 changes={"status": [norm.status, to], "reason": reason})  # fmt: skip
+                 changes={"status": [norm.status, to], "reason": reason, "cause": cause})  # fmt: skip
     norm.status = to
     norm.updated_at = timezone.now()
 
@@ -284,20 +290,22 @@ def argument_add(*, norm: Norm, by: Agent, side: str, title: str, body: str = ""
 
 
 @transaction.atomic
-def argument_endorse_toggle(*, argument: Argument, by: Agent) -> bool:
-    """ "Cet argument me convainc", once per agent; a second click takes it back. Returns whether
-    the agent now endorses it. The count moves in the same transaction as the row."""
-    deleted, _unused = Endorsement.objects.filter(argument=argument, agent=by).delete()
-    if deleted:
-        Argument.objects.filter(pk=argument.pk).update(
-            endorsements_count=F("endorsements_count") - 1
-        )
+def argument_endorse(*, argument: Argument, by: Agent, convinced: bool = True) -> bool:
+    """ "Cet argument me convainc", once per agent, or taken back (`convinced=False`). The page
+    sends the state wanted, not "toggle": two clicks at once then agree instead of undoing each
+    other. Returns whether the agent now endorses it. The count moves with the row."""
+    if not convinced:
+        deleted, _unused = Endorsement.objects.filter(argument=argument, agent=by).delete()
+        if deleted:
+            Argument.objects.filter(pk=argument.pk).update(
+                endorsements_count=F("endorsements_count") - 1
+            )
         return False
     try:
         with transaction.atomic():
             Endorsement.objects.create(argument=argument, agent=by)
     except IntegrityError:
-        return True  # the same agent's other click won the race: endorsed once
+        return True  # already endorsed (or the same agent's other click won the race)
     Argument.objects.filter(pk=argument.pk).update(endorsements_count=F("endorsements_count") + 1)
     return True
 
@@ -317,8 +325,8 @@ class ConsultationData:
 
 @transaction.atomic
 def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consultation:
-    """A facilitator opens a time-boxed consultation on a norm; its electorate is notified when
-    it opens now (the worker does it otherwise, at the opening)."""
+    """A facilitator opens a time-boxed consultation on a norm. Its electorate and the norm's
+    followers are told once it opens (tasks.consultations_announce_due)."""
     if not rules.can_open_consultation(by):
         raise PermissionDenied
     norm = Norm.objects.select_for_update().get(pk=norm.pk)
@@ -356,19 +364,14 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
         opened_by=by,
     )
     if norm.status != NormStatus.DEBATE:
-        norm_status_change(norm=norm, to=NormStatus.DEBATE, by=by, reason=_("consultation opened"))
+        norm_status_change(norm=norm, to=NormStatus.DEBATE, by=by, cause=StatusCause.CONSULTATION)
         norm.save()
     audit_record(actor=by, action="norm.consultation.open", target=consultation)
-    notification_send(
-        recipients=followers_of(norm),
-        actor=by,
-        message=gettext_lazy("A consultation is open on “%(norm)s” until %(closes)s"),
-        params={
-            "norm": norm.title,
-            "closes": f"{timezone.localtime(data.closes_at):%d/%m/%Y %H:%M}",
-        },
-        url=_url(norm),
-    )
+    if consultation.opens_at <= timezone.now():
+        # Told now rather than at the worker's next minute (tasks.py imports this module).
+        from riposte.norms.tasks import consultations_announce_due
+
+        transaction.on_commit(consultations_announce_due.enqueue)
     return consultation
 
 
@@ -389,24 +392,40 @@ OUTCOME_STATUS = {
 }
 
 
-def decision_audience(norm: Norm, consultation: Consultation | None) -> list[Agent]:
-    """Who hears of a decision: the norm's followers, the consultation's voters, and the agents
-    of its scope (its services, its roles) when it has one."""
+def scope_agents(norm: Norm) -> QuerySet[Agent]:
+    """The active agents a norm applies to: those of its services (with the services under
+    them), of its roles and of its sites, each narrowing the others. A norm with no scope at all
+    applies to everyone."""
+    agents = Agent.objects.filter(is_active=True)
+    service_ids: set[int] = set()
+    for service in norm.services.all():
+        service_ids |= rules.service_subtree_ids(service)
+    if service_ids:
+        agents = agents.filter(service_id__in=service_ids)
+    if norm.roles:
+        agents = agents.filter(role__in=norm.roles)
+    site_ids = list(norm.sites.values_list("pk", flat=True))
+    if site_ids:
+        agents = agents.filter(site_id__in=site_ids)
+    return agents
+
+
+def consultation_audience(norm: Norm, consultation: Consultation | None) -> list[Agent]:
+    """The norm's followers and the consultation's voters."""
     people: dict[int, Agent] = {a.pk: a for a in followers_of(norm)}
     if consultation is not None:
         voter_ids = Voter.objects.filter(consultation=consultation).values("agent_id")
         people.update({a.pk: a for a in Agent.objects.filter(pk__in=voter_ids, is_active=True)})
-    service_ids: set[int] = set()
-    for service in norm.services.all():
-        service_ids |= rules.service_subtree_ids(service)
-    scoped = Agent.objects.filter(is_active=True)
-    if service_ids or norm.roles:
-        if service_ids:
-            scoped = scoped.filter(service_id__in=service_ids)
-        if norm.roles:
-            scoped = scoped.filter(role__in=norm.roles)
-        people.update({a.pk: a for a in scoped})
     return list(people.values())
+
+
+def decision_audience(norm: Norm, consultation: Consultation | None) -> Iterable[Agent]:
+    """Who hears of a decision, or of an expiry: the followers, the voters, and every agent the
+    norm applies to (notification_send tells each once)."""
+    return chain(
+        consultation_audience(norm, consultation),
+        scope_agents(norm).iterator(chunk_size=2000),
+    )
 
 
 @transaction.atomic
@@ -433,13 +452,30 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
         elif data.next_review_on <= today:
             errors["next_review_on"] = _("The next review must be a date after today.")
     consultation = data.consultation
+    now = timezone.now()
+    running = Consultation.objects.filter(norm=norm, closes_at__gt=now).order_by("closes_at")
     if consultation is not None:
+        # Locked as objection_answer locks it: no answer slips in while the decision is taken.
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.norm_id != norm.pk:
             errors["consultation"] = _("This consultation is about another norm.")
         elif not consultation.has_closed():
             errors["consultation"] = _("Wait for the consultation to close before deciding.")
         elif Decision.objects.filter(consultation=consultation).exists():
             errors["consultation"] = _("A decision was already recorded after this consultation.")
+        elif n := ballots.unanswered(consultation):
+            errors["consultation"] = ngettext(
+                "%(n)d objection of this consultation is not answered yet: a facilitator "
+                "answers it before the decision.",
+                "%(n)d objections of this consultation are not answered yet: a facilitator "
+                "answers them before the decision.",
+                n,
+            ) % {"n": n}
+    if "consultation" not in errors and (first := running.first()) is not None:
+        # A decision taken beside a consultation that still takes votes would make them moot.
+        errors["consultation"] = _(
+            "A consultation on this norm closes on %(date)s: decide after its close."
+        ) % {"date": formats.date_format(timezone.localtime(first.closes_at), "DATETIME_FORMAT")}
     if (
         norm.status in (NormStatus.WITHDRAWN, NormStatus.EXPIRED)
         and data.outcome == Outcome.WITHDRAW
@@ -463,7 +499,7 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
         norm.search_key = fold(f"{norm.title} {norm.text}")
         NormVersion.objects.create(
             norm=norm, number=norm.version, title=norm.title, text=new_text, author=by,
-            note=_("Adapted by the decision of %(date)s") % {"date": data.decided_on.strftime("%d/%m/%Y")},
+            decision=decision,
         )  # fmt: skip
     norm_status_change(
         norm=norm, to=OUTCOME_STATUS[Outcome(data.outcome)], by=by, reason=rationale[:300]

@@ -78,13 +78,16 @@ def norm_list(request: AgentRequest) -> HttpResponse:
 
 def _initiative_for(request: AgentRequest, raw: Any) -> Initiative | None:
     """The initiative a norm is proposed from, if the agent may see it; any other number is
-    nobody's business (404), as on the initiative's own page."""
+    nobody's business (404), as on the initiative's own page. Not a draft: the link would show
+    it to everyone on the norm's page (links.propose_from_initiative offers none)."""
     if raw in (None, ""):
         return None
     if not str(raw).isdigit():
         raise Http404
     initiative = Initiative.objects.filter(pk=int(raw)).first()
     if initiative is None or not initiative_rules.can_view(request.user, initiative):
+        raise Http404
+    if initiative.is_draft:
         raise Http404
     return initiative
 
@@ -208,7 +211,7 @@ def norm_versions(request: AgentRequest, pk: int) -> HttpResponse:
     """Every version of the title and text, who wrote it and why; two of them compared word by
     word (by default the latest with the one before)."""
     norm = get_norm(pk)
-    versions = list(norm.versions.select_related("author").order_by("-number"))
+    versions = list(norm.versions.select_related("author", "decision").order_by("-number"))
     by_number = {v.number: v for v in versions}
 
     def number(name: str, default: int) -> int:

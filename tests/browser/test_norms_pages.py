@@ -17,7 +17,7 @@ from riposte.norms.models import Ballot, Choice, Method, NormStatus, Side
 from riposte.norms.services import (
     DecisionData,
     argument_add,
-    argument_endorse_toggle,
+    argument_endorse,
     decision_record,
     norm_edit,
 )
@@ -42,7 +42,7 @@ def norms(world) -> dict[str, Any]:
     for side, title in ((Side.FOR, "Plus rapide"), (Side.AGAINST, "Moins de contrôle")):
         argument = argument_add(norm=debated, by=facilitator, side=side, title=title,
                                 body="Les délais ont été divisés par trois.")  # fmt: skip
-        argument_endorse_toggle(argument=argument, by=agent)
+        argument_endorse(argument=argument, by=agent)
     make_consultation(norm=debated, by=facilitator)
     consent = make_norm(by=facilitator, title="Télétravail cinq jours par semaine")
     sealed = make_consultation(norm=consent, by=facilitator, method=Method.CONSENT, secret=False)

@@ -29,7 +29,7 @@ from riposte.norms.models import (
 from riposte.norms.services import (
     DecisionData,
     argument_add,
-    argument_endorse_toggle,
+    argument_endorse,
     decision_record,
     norm_edit,
     norm_link,
@@ -179,7 +179,7 @@ def test_detail(agent, facilitator, decision_maker, client_for) -> None:
     add_testimony(norm=norm, by=agent, made_possible="Commander des masques en un jour.")
     strong = argument_add(norm=norm, by=agent, side="pour", title="Plus rapide")
     argument_add(norm=norm, by=facilitator, side="contre", title="Moins de contrôle")
-    argument_endorse_toggle(argument=strong, by=facilitator)
+    argument_endorse(argument=strong, by=facilitator)
     consultation = make_consultation(norm=norm, by=facilitator, secret=False)
     vote_cast(consultation=consultation, agent=agent, choice="pour")
     close(consultation)

@@ -283,7 +283,10 @@ def test_a_secret_ballot_never_puts_a_name_beside_a_choice(
         open_panel = _panel(_page(viewer, norm))
         assert "Secret ballot: the results are shown after the close." in open_panel
         assert 'id="consultation-results"' not in open_panel
-        assert "Célia Navarro" in open_panel and "Morgane Tixier" in open_panel  # who took part
+        # Who took part is told after the close: live, beside the turnout, names would show
+        # who voted when.
+        assert "Célia Navarro" not in open_panel and "Morgane Tixier" not in open_panel
+        assert "The names of the voters are shown after the close" in open_panel
 
         Consultation.objects.filter(pk=consultation.pk).update(
             opens_at=opens, closes_at=opens + dt.timedelta(days=7)
@@ -353,18 +356,22 @@ def objection(norm, facilitator, agent) -> Ballot:
     )
 
 
-def test_an_objection_is_shown_without_its_author_and_answered(
+def test_a_secret_objection_is_the_facilitators_until_the_close_then_everyones(
     client_for, objection, norm, facilitator
 ):
-    page = _page(client_for("moderator"), norm)
-    panel = _panel(page)
-    assert "Trop risqué." in panel
-    assert "Not answered yet." in panel
-    assert "Célia Navarro" not in panel.split('id="objections-title"')[1]
+    """Shown live beside the turnout, an objection would tell who raised it (the last voter)."""
+    panel = _panel(_page(client_for("moderator"), norm))
+    assert objection.consultation.secret
+    assert "Trop risqué." not in panel
+    assert "Secret ballot: the objections and their answers are shown after the close." in panel
     assert "answer this objection" not in panel.lower()  # the form is the facilitators'
 
     client = client_for("facilitator")
-    assert "Answer this objection" in _panel(_page(client, norm))
+    panel = _panel(_page(client, norm))
+    assert "Trop risqué." in panel and "Not answered yet." in panel
+    assert "Until the close, only the facilitators see the objections" in panel
+    assert "Célia Navarro" not in panel  # not among the objections, nor among the voters
+    assert "Answer this objection" in panel
     response = client.post(
         reverse("norms:objection-answer", args=[objection.pk]),
         {"answer": "Le seuil est abaissé à 800 €."},
@@ -377,9 +384,53 @@ def test_an_objection_is_shown_without_its_author_and_answered(
         "Le seuil est abaissé à 800 €.",
         facilitator,
     )
+    close(objection.consultation)
     panel = _panel(_page(client_for("moderator"), norm))
-    assert "Le seuil est abaissé à 800 €." in panel
+    assert "Trop risqué." in panel and "Le seuil est abaissé à 800 €." in panel
     assert "Fanny Lebon" in panel  # who answered is public
+    objections = panel.split('id="objections-title"')[1]
+    assert "Célia Navarro" not in objections  # who objected is not
+
+
+def test_a_public_objection_is_shown_as_it_comes(client_for, norm, facilitator, agent):
+    consultation = make_consultation(norm=norm, by=facilitator, method=Method.CONSENT, secret=False)
+    vote_cast(consultation=consultation, agent=agent, choice=Choice.OBJECTION, reason="Trop tôt.")
+
+    panel = _panel(_page(client_for("moderator"), norm))
+
+    assert "Trop tôt." in panel and "Not answered yet." in panel
+
+
+def test_an_objection_is_answered_after_the_close_until_the_decision(
+    client_for, objection, norm, facilitator
+):
+    """An objection raised in the last minutes is answered after the close (and the seal); the
+    decision waits for its answer, and closes the answers."""
+    consultation = objection.consultation
+    close(consultation)
+    assert consultation_seal(consultation=consultation)
+    decider = client_for("decision_maker")
+    decide = reverse("norms:decide", args=[norm.pk])
+
+    response = decider.post(decide, _decision(consultation=str(consultation.pk)))
+    assert response.status_code == 200  # the form again, as for every refused decision
+    assert "1 objection of this consultation is not answered yet" in response.content.decode()
+    assert not Decision.objects.exists()
+    panel = _panel(_page(client_for("moderator"), norm))
+    assert "1 objection not answered yet" in panel
+
+    answer = reverse("norms:objection-answer", args=[objection.pk])
+    assert client_for("facilitator").post(answer, {"answer": "Revu : seuil abaissé."}).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.result["counts"]["objection"] == 1  # the frozen tally stays as it was
+    assert "not answered yet" not in _panel(_page(client_for("moderator"), norm))
+    assert decider.post(decide, _decision(consultation=str(consultation.pk))).status_code == 302
+
+    response = client_for("facilitator").post(answer, {"answer": "Trop tard ?"})
+    assert response.status_code == 400
+    assert "A decision has followed this consultation" in response.content.decode()
+    objection.refresh_from_db()
+    assert objection.answer == "Revu : seuil abaissé."
 
 
 def test_an_empty_answer_is_refused_on_the_page(client_for, objection):
@@ -517,6 +568,23 @@ def test_a_decision_on_a_running_consultation_waits_for_its_close(client_for, co
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_no_decision_beside_a_consultation_that_still_takes_votes(client_for, consultation, norm):
+    """Not even without choosing it: a withdrawal would make the votes still coming in moot."""
+    response = client_for("decision_maker").post(
+        reverse("norms:decide", args=[norm.pk]), _decision(outcome="withdraw", next_review_on="")
+    )
+
+    assert response.status_code == 200
+    assert "A consultation on this norm closes on" in response.content.decode()
+    assert not Decision.objects.exists()
+    close(consultation)
+    response = client_for("decision_maker").post(
+        reverse("norms:decide", args=[norm.pk]), _decision(outcome="withdraw", next_review_on="")
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get().outcome == "withdraw"
 
 
 def test_the_link_to_open_a_consultation_is_for_facilitators_on_a_norm_in_force(

@@ -15,7 +15,7 @@ from riposte.core.models import AuditEntry, Comment, Notification
 from riposte.directory.models import Agent
 from riposte.norms import models as norms
 from riposte.norms.models import Argument, Endorsement, Norm, Side
-from riposte.norms.services import argument_add, argument_endorse_toggle
+from riposte.norms.services import argument_add, argument_endorse
 from riposte.norms.services import testimony_add as add_testimony
 from tests.conftest import PASSWORD
 from tests.norms.builders import make_norm
@@ -147,7 +147,7 @@ def test_the_three_strongest_of_each_side_come_first(client_for, norm, agent) ->
     for (side, n), count in {("pour", 4): 5, ("pour", 3): 4, ("pour", 1): 1,
                              ("contre", 0): 2, ("contre", 2): 3}.items():  # fmt: skip
         for voter in voters[:count]:
-            argument_endorse_toggle(argument=arguments[side, n], by=voter)
+            argument_endorse(argument=arguments[side, n], by=voter)
     html = _page(client_for("agent").get(norm.get_absolute_url()))
 
     def strongest(side: str) -> list[str]:
@@ -172,16 +172,21 @@ def test_an_argument_convinces_an_agent_once(client_for, norm, agent) -> None:
     denis.post(url)
     argument.refresh_from_db()
     assert argument.endorsements_count == 2 == Endorsement.objects.count()
-    # A second click takes it back: never twice.
-    fanny.post(url)
+    # Twice (a double click, two tabs): still once. The pressed button takes it back.
+    fanny.post(url, {"convinced": "1"})
+    argument.refresh_from_db()
+    assert argument.endorsements_count == 2 == Endorsement.objects.count()
+    fanny.post(url, {"convinced": "0"})
+    fanny.post(url, {"convinced": "0"})
     argument.refresh_from_db()
     assert argument.endorsements_count == 1 == Endorsement.objects.count()
-    # Through HTMX: the button's fragment, pressed, with the count.
-    fragment = _page(fanny.post(url, headers={"HX-Request": "true"}))
+    # Through HTMX: the button's fragment, pressed, with the count, and what it would do next.
+    fragment = _page(fanny.post(url, {"convinced": "1"}, headers={"HX-Request": "true"}))
     assert "<html" not in fragment and 'aria-pressed="true"' in fragment
-    assert "2 agents convinced" in fragment
-    fragment = _page(fanny.post(url, headers={"HX-Request": "true"}))
+    assert "2 agents convinced" in fragment and 'name="convinced" value="0"' in fragment
+    fragment = _page(fanny.post(url, {"convinced": "0"}, headers={"HX-Request": "true"}))
     assert 'aria-pressed="false"' in fragment and "1 agent convinced" in fragment
+    assert 'name="convinced" value="1"' in fragment
     argument.refresh_from_db()
     assert argument.endorsements_count == 1 == Endorsement.objects.filter(argument=argument).count()
 
@@ -219,7 +224,7 @@ def test_an_empty_reply_is_refused_and_kept(client_for, norm, agent) -> None:
 def test_a_moderator_hides_an_argument(client_for, norm, agent, moderator) -> None:
     hidden = argument_add(norm=norm, by=agent, side="pour", title="Des insultes ici")
     argument_add(norm=norm, by=agent, side="pour", title="Un vrai argument")
-    argument_endorse_toggle(argument=hidden, by=moderator)
+    argument_endorse(argument=hidden, by=moderator)
     url = reverse("norms:argument-hide", args=[hidden.pk])
     client_for("moderator").post(url, {"reason": "Injurieux."})
     hidden.refresh_from_db()
@@ -277,7 +282,7 @@ def test_the_page_costs_the_same_queries_whatever_the_debate(client_for, norm, a
     for n in range(12):
         argument = argument_add(norm=norm, by=voters[n % 3], side=("pour", "contre")[n % 2],
                                 title=f"Argument {n}")  # fmt: skip
-        argument_endorse_toggle(argument=argument, by=voters[(n + 1) % 3])
+        argument_endorse(argument=argument, by=voters[(n + 1) % 3])
         client_for("agent").post(reverse("norms:reply", args=[argument.pk]), {"body": "Oui."})
         add_testimony(norm=norm, by=voters[n % 3], made_possible=f"Testimony {n}")
     # One more at most (what the page reads only when there is something to show); one per

@@ -7,31 +7,34 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from riposte.core.models import AuditEntry, Notification
-from riposte.directory.models import Agent, Role, Service
+from riposte.directory.models import Agent, Commune, Role, Service, Site
 from riposte.norms.ballots import vote_cast
 from riposte.norms.models import (
     Argument,
+    Consultation,
     Decision,
     Endorsement,
     NormStatus,
     NormVersion,
     Outcome,
     Side,
+    StatusCause,
     StatusChange,
 )
 from riposte.norms.services import (
     DecisionData,
     NormConflict,
     argument_add,
-    argument_endorse_toggle,
+    argument_endorse,
     decision_record,
     norm_edit,
     norm_link,
     norm_propose,
     norm_put_to_debate,
+    scope_agents,
 )
 from riposte.norms.services import (
     testimony_add as add_testimony,
@@ -161,13 +164,17 @@ def test_an_argument_convinces_an_agent_once_and_the_count_follows(agent, facili
     norm = make_norm(by=facilitator)
     argument = argument_add(norm=norm, by=facilitator, side=Side.AGAINST, title="Risque")
 
-    assert argument_endorse_toggle(argument=argument, by=agent) is True
-    assert argument_endorse_toggle(argument=argument, by=facilitator) is True
-    assert argument_endorse_toggle(argument=argument, by=agent) is False
+    assert argument_endorse(argument=argument, by=agent) is True
+    assert argument_endorse(argument=argument, by=facilitator) is True
+    assert argument_endorse(argument=argument, by=agent) is True  # twice: still once
+    argument.refresh_from_db()
+    assert argument.endorsements_count == Endorsement.objects.count() == 2
+    assert argument_endorse(argument=argument, by=agent, convinced=False) is False
+    assert argument_endorse(argument=argument, by=agent, convinced=False) is False
     argument.refresh_from_db()
     assert argument.endorsements_count == Endorsement.objects.count() == 1
 
-    argument_endorse_toggle(argument=argument, by=agent)
+    argument_endorse(argument=argument, by=agent)
     with pytest.raises(IntegrityError), transaction.atomic():
         Endorsement.objects.create(argument=argument, agent=agent)
 
@@ -306,3 +313,58 @@ def test_status_changes_are_all_recorded(agent, facilitator, decision_maker):
         (NormStatus.SUSTAINED, Role.DECISION_MAKER),
     ]
     assert Argument.objects.count() == 0
+
+
+def test_the_agents_a_norm_applies_to_are_those_of_its_services_roles_and_sites(
+    agent, facilitator, service
+):
+    """Each part of the scope narrows the others; no scope at all is everyone."""
+    commune = Commune.objects.order_by("pk").first()  # the directory's migration loads them
+    north = Site.objects.create(name="Site Nord", commune=commune)
+    south = Site.objects.create(name="Site Sud", commune=commune)
+    other = Service.objects.create(code="DRH", name="Ressources humaines", level="direction")
+    here = Agent.objects.create_user("nord@example.org", "x", service=service, site=north)
+    there = Agent.objects.create_user("sud@example.org", "x", service=service, site=south)
+    elsewhere = Agent.objects.create_user("drh@example.org", "x", service=other, site=north)
+
+    def applies(**scope) -> set[str]:
+        norm = make_norm(by=facilitator, **scope)
+        return set(scope_agents(norm).values_list("email", flat=True))
+
+    everyone = set(Agent.objects.filter(is_active=True).values_list("email", flat=True))
+    assert applies() == everyone
+    assert applies(sites=[north]) == {here.email, elsewhere.email}
+    assert applies(services=[service], sites=[north]) == {here.email}
+    assert applies(services=[service], roles=[Role.FACILITATOR]) == {facilitator.email}
+    assert there.email in applies(services=[service])
+
+
+def test_a_decision_on_a_norm_without_scope_is_told_to_every_agent(
+    agent, facilitator, decision_maker, moderator
+):
+    norm = make_norm(by=facilitator)
+
+    decision_record(norm=norm, by=decision_maker, data=decision())
+
+    told = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert told == {agent.email, facilitator.email, moderator.email}  # not the decision-maker
+
+
+def test_an_adapted_version_and_an_opened_consultation_are_said_in_the_readers_language(
+    facilitator, decision_maker
+):
+    """Stored as a link and a cause, not as words in the language of whoever acted."""
+    norm = make_norm(by=facilitator, status=NormStatus.TEMPORARY)
+    make_consultation(norm=norm, by=facilitator)
+    change = norm.status_changes.get(after=NormStatus.DEBATE)
+    assert (change.cause, change.reason) == (StatusCause.CONSULTATION, "")
+    Consultation.objects.update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+
+    made = decision_record(
+        norm=norm, by=decision_maker, data=decision(outcome=Outcome.ADAPT, new_text="Autre.")
+    )
+
+    version = norm.versions.get(number=2)
+    assert (version.decision, version.note) == (made, "")
+    with translation.override("fr"):
+        assert change.get_cause_display() == "une consultation s'est ouverte"

@@ -19,6 +19,7 @@ from riposte.norms.models.register import (
     NormStatus,
     NormVersion,
     Reminder,
+    StatusCause,
     StatusChange,
     Testimony,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Outcome",
     "Reminder",
     "Side",
+    "StatusCause",
     "StatusChange",
     "Testimony",
     "Voter",

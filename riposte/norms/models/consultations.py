@@ -71,6 +71,8 @@ class Consultation(models.Model):
     secret = models.BooleanField(_("secret ballot"), default=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by the worker once the consultation has opened and its electorate was told.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by the worker at the close, with the frozen result; never changed after.
     sealed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True, editable=False)

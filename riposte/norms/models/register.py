@@ -135,6 +135,10 @@ class NormVersion(models.Model):
     text = models.TextField(max_length=TEXT_MAX)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    # The version a decision "adapt" wrote: the page says so in the reader's language.
+    decision = models.ForeignKey(
+        "norms.Decision", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -148,8 +152,18 @@ class NormVersion(models.Model):
         return f"{self.norm_id} v{self.number}"
 
 
+class StatusCause(models.TextChoices):
+    """What moved a status besides a person's own words (shown in the reader's language)."""
+
+    NONE = "", ""
+    CONSULTATION = "consultation", _("a consultation opened")
+    SUNSET = "sunset", _("its sunset date passed")
+
+
 class StatusChange(models.Model):
-    """Every change of a norm's status, with who (None: the worker) and when."""
+    """Every change of a norm's status, with who (None: the worker), when and why: `reason` in
+    the words of whoever changed it (a decision's rationale), `cause` when the change follows
+    from something else."""
 
     norm = models.ForeignKey(Norm, models.CASCADE, related_name="status_changes")
     before = models.CharField(max_length=20, choices=NormStatus.choices, blank=True)
@@ -158,6 +172,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
+    cause = models.CharField(max_length=20, choices=StatusCause.choices, blank=True, default="")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
