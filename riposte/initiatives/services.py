@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from riposte.core.audit import audit_record
 from riposte.core.follows import followers_of
@@ -217,7 +217,7 @@ def initiative_move(
     notification_send(
         recipients=_audience(initiative),
         actor=by,
-        message=gettext_noop("“%(title)s” moved to the stage “%(stage)s”: %(reason)s"),
+        message=gettext_lazy("“%(title)s” moved to the stage “%(stage)s”: %(reason)s"),
         params={"title": initiative.title, "stage": Stage(to_stage).label, "reason": reason[:200]},
         url=initiative.get_absolute_url(),
     )
@@ -265,7 +265,7 @@ def contribution_offer(
         notification_send(
             recipients=[initiative.author, *initiative.coauthors.all()],
             actor=agent,
-            message=gettext_noop("%(name)s wants to contribute to “%(title)s”: %(skill)s"),
+            message=gettext_lazy("%(name)s wants to contribute to “%(title)s”: %(skill)s"),
             params={"name": agent.full_name, "title": initiative.title, "skill": skill},
             url=initiative.get_absolute_url(),
         )
@@ -322,7 +322,7 @@ def help_request_assign(*, request: HelpRequest, by: Agent, assignee: Agent) -> 
     notification_send(
         recipients=[initiative.author, *initiative.coauthors.all(), assignee],
         actor=by,
-        message=gettext_noop(
+        message=gettext_lazy(
             "%(name)s of the support team takes the %(profile)s help for “%(title)s”."
         ),
         params={
@@ -370,7 +370,7 @@ def help_request_close(
         notification_send(
             recipients=_audience(initiative),
             actor=by,
-            message=gettext_noop("Help from the support team on “%(title)s”: %(help)s"),
+            message=gettext_lazy("Help from the support team on “%(title)s”: %(help)s"),
             params={"title": initiative.title, "help": help_given[:200]},
             url=initiative.get_absolute_url(),
         )
@@ -441,7 +441,7 @@ def initiative_merge(*, source: Initiative, target: Initiative, by: Agent) -> In
     notification_send(
         recipients=_audience(target) + _audience(source),
         actor=by,
-        message=gettext_noop("“%(source)s” joins forces with “%(target)s”."),
+        message=gettext_lazy("“%(source)s” joins forces with “%(target)s”."),
         params={"source": source.title, "target": target.title},
         url=target.get_absolute_url(),
     )

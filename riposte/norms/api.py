@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -245,16 +245,6 @@ def _item(norm: Norm) -> dict[str, Any]:
     }
 
 
-def _due_within(days: int) -> Q:
-    """In force, and its next date (sunset of a temporary one, else review) within `days` days,
-    overdue ones included: a review nobody held is still due."""
-    until = timezone.localdate() + dt.timedelta(days=days)
-    sunset_rules = Q(status=NormStatus.TEMPORARY, sunset_on__isnull=False)
-    return Q(status__in=IN_FORCE) & (
-        (sunset_rules & Q(sunset_on__lte=until)) | (~sunset_rules & Q(review_on__lte=until))
-    )
-
-
 @router.get("/norms", response=list[NormItemOut], summary="The register, with the list's filters")
 def norm_list(
     request: HttpRequest,
@@ -286,7 +276,9 @@ def norm_list(
             return []
         qs = qs.filter(services__in=rules.service_subtree_ids(chosen)).distinct()
     if due_within_days is not None:
-        qs = qs.filter(_due_within(max(0, min(due_within_days, 3660))))
+        # As the list's filter: in force, and its next date within the days, overdue included.
+        until = timezone.localdate() + dt.timedelta(days=max(0, min(due_within_days, 3660)))
+        qs = qs.annotate(due_on=queries.due_on()).filter(status__in=IN_FORCE, due_on__lte=until)
     for word in fold(q[:200]).split():
         qs = qs.filter(search_key__contains=word)
     qs = qs.annotate(

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from riposte.directory.models import Role, Service
 from riposte.norms.models import Consultation, Electorate, Method, Norm, Outcome
@@ -144,9 +145,9 @@ class DecisionForm(forms.Form):
     )
     consultation = forms.ModelChoiceField(
         label=_("After the consultation"),
+        empty_label=pgettext_lazy("a consultation", "None"),
         queryset=Consultation.objects.none(),
         required=False,
-        empty_label=_("None"),
     )
 
     def __init__(self, *args: Any, norm: Norm, **kwargs: Any) -> None:

@@ -353,8 +353,9 @@ def _consultation(demo: _Demo, norm: Norm, spec: dict[str, Any]) -> Consultation
             data=services.ConsultationData(
                 question=spec["question"],
                 method=spec["method"],
-                opens_at=opens,
-                # A past consultation runs for an hour of the build, then moves to its dates.
+                # Opened now (the service refuses a date before today), then moved to its
+                # dates below; a past one runs for an hour of the build meanwhile.
+                opens_at=max(opens, demo.now),
                 closes_at=demo.now + dt.timedelta(hours=1) if past else closes,
                 electorate=electorate,
                 service=service if electorate == Electorate.SERVICE else None,
@@ -362,7 +363,8 @@ def _consultation(demo: _Demo, norm: Norm, spec: dict[str, Any]) -> Consultation
                 secret=spec.get("secret", True),
             ),
         )
-    Consultation.objects.filter(pk=consultation.pk).update(created_at=opens)
+    Consultation.objects.filter(pk=consultation.pk).update(created_at=opens, opens_at=opens)
+    consultation.refresh_from_db()
 
     electorate_ids = set(
         Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation)).values_list(

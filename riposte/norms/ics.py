@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from riposte.directory.models import Agent
-from riposte.norms.models import IN_FORCE, Norm, NormStatus
+from riposte.norms.models import IN_FORCE, LAPSING, Norm
 
 ICS_SALT = "riposte.norms.ics"
 REVIEW, SUNSET = "review", "sunset"
@@ -43,22 +43,17 @@ class DueDate:
 def due_dates(start: dt.date, end: dt.date) -> list[DueDate]:
     """Every review and sunset date in [start, end] of the norms still in force, by date.
 
-    A sunset counts only for a temporary authorisation: the others have none that applies
-    (a decision clears it, and the worker lets only temporary ones lapse)."""
+    A sunset counts while it applies (LAPSING: temporary, or up for debate); a decision
+    clears it."""
     norms = Norm.objects.filter(status__in=IN_FORCE).filter(
-        Q(review_on__range=(start, end))
-        | Q(status=NormStatus.TEMPORARY, sunset_on__range=(start, end))
+        Q(review_on__range=(start, end)) | Q(status__in=LAPSING, sunset_on__range=(start, end))
     )
     dates: list[DueDate] = []
     for norm in norms.only("pk", "title", "status", "review_on", "sunset_on", "updated_at"):
         if norm.review_on and start <= norm.review_on <= end:
             dates.append(DueDate(norm, REVIEW, norm.review_on))
-        if (
-            norm.status == NormStatus.TEMPORARY
-            and norm.sunset_on
-            and start <= norm.sunset_on <= end
-        ):
-            dates.append(DueDate(norm, SUNSET, norm.sunset_on))
+        if norm.lapses_on and start <= norm.lapses_on <= end:
+            dates.append(DueDate(norm, SUNSET, norm.lapses_on))
     dates.sort(key=lambda d: (d.on, d.norm.title.lower(), d.norm.pk, d.kind))
     return dates
 

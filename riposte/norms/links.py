@@ -14,8 +14,14 @@ from riposte.initiatives.models import Initiative
 
 def propose_from_initiative(initiative: Initiative, agent: Any) -> Action | None:
     """Any agent who sees the initiative may propose the authorisation it needs (the norm and
-    the initiative are then linked both ways); not from a draft, which is its authors' only."""
+    the initiative are then linked both ways); not from a draft, which is its authors' only.
+    Once a norm is linked, the action leads to it."""
     if not getattr(agent, "is_authenticated", False) or initiative.is_draft:
         return None
+    # Once a norm of the register answers the need, the way to it rather than a second one.
+    linked = initiative.norms.order_by("-created_at", "-id").first()  # type: ignore[attr-defined]
+    if linked is not None:
+        label = _("In the register: “%(title)s”") % {"title": linked.title}
+        return Action(label=label, url=linked.get_absolute_url())
     url = f"{reverse('norms:propose')}?initiative={initiative.pk}"
     return Action(label=_("Propose this authorisation to the register"), url=url)

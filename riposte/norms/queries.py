@@ -21,6 +21,7 @@ from riposte.directory.models import Service
 from riposte.initiatives.models import Initiative
 from riposte.norms.models import (
     IN_FORCE,
+    LAPSING,
     Argument,
     Consultation,
     Endorsement,
@@ -52,10 +53,13 @@ class NormFilters:
 
 
 def due_on() -> Case:
-    """Norm.next_date in the database (the sunset of a temporary one, else its review), to
-    filter and sort on it."""
+    """Norm.next_date in the database (the first of its sunset, while it applies, and its
+    review), to filter and sort on it. Spelled out: SQLite's two-argument MIN is NULL when
+    either is."""
+    lapsing = Q(status__in=LAPSING, sunset_on__isnull=False)
     return Case(
-        When(status=NormStatus.TEMPORARY, sunset_on__isnull=False, then=F("sunset_on")),
+        When(lapsing & Q(review_on__lt=F("sunset_on")), then=F("review_on")),
+        When(lapsing, then=F("sunset_on")),
         default=F("review_on"),
     )
 

@@ -336,14 +336,26 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
     if data.method not in Method.values:
         errors["method"] = _("Choose a method.")
     now = timezone.now()
+    # Earlier today is "now" (the form was filled in a while); before today, a typing error.
+    if timezone.localtime(data.opens_at).date() < timezone.localdate():
+        errors["opens_at"] = _("The opening cannot be before today.")
     if data.closes_at <= data.opens_at:
         errors["closes_at"] = _("The consultation must close after it opens.")
     elif data.closes_at <= now:
         errors["closes_at"] = _("The closing date is in the past.")
     if data.electorate == Electorate.SERVICE and data.service is None:
         errors["service"] = _("Choose the service whose agents vote.")
-    if data.electorate == Electorate.ROLE and data.role not in Role.values:
+    elif data.electorate == Electorate.ROLE and data.role not in Role.values:
         errors["role"] = _("Choose the role whose agents vote.")
+    elif data.quorum:
+        asked = Consultation(electorate=data.electorate, service=data.service, role=data.role)
+        eligible = Agent.objects.filter(is_active=True, **rules.electorate_filter(asked)).count()
+        if data.quorum > eligible:
+            errors["quorum"] = ngettext(
+                "The quorum cannot be more than the %(n)d agent asked.",
+                "The quorum cannot be more than the %(n)d agents asked.",
+                eligible,
+            ) % {"n": eligible}
     if norm.status in (NormStatus.WITHDRAWN, NormStatus.EXPIRED):
         errors["question"] = _("This norm is no longer in force: there is nothing to consult on.")
     if Consultation.objects.filter(norm=norm, sealed_at__isnull=True).exists():

@@ -1,5 +1,5 @@
 """The norms module's worker jobs: seal closed consultations; remind before reviews and sunsets;
-let temporary authorisations lapse on their sunset date.
+let temporary authorisations (and those up for debate) lapse on their sunset date.
 
 Each is idempotent (a unique row or a status check), so a job run twice, or by two workers,
 does its work once.
@@ -20,7 +20,7 @@ from riposte.core.notifications import date_param, notification_send
 from riposte.directory.models import Agent, Role
 from riposte.norms import rules
 from riposte.norms.ballots import consultation_seal
-from riposte.norms.models import Consultation, Norm, NormStatus, Reminder, StatusCause
+from riposte.norms.models import LAPSING, Consultation, Norm, NormStatus, Reminder, StatusCause
 from riposte.norms.services import (
     consultation_audience,
     decision_audience,
@@ -104,13 +104,13 @@ def _reminder_audience(norm: Norm) -> list[Agent]:
 @task()
 def norms_remind_and_expire(today: str | None = None) -> dict[str, int]:
     """Once a day: reminders N days before each review or sunset date (settings
-    NORMS_REMINDER_DAYS), then temporary authorisations past their sunset turn "expirée"."""
+    NORMS_REMINDER_DAYS), then the authorisations past their sunset (LAPSING) turn "expirée"."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     reminded = expired = 0
     for days_before in sorted(settings.NORMS_REMINDER_DAYS, reverse=True):
         target = day + dt.timedelta(days=days_before)
         candidates = [
-            (Reminder.Kind.SUNSET, Norm.objects.filter(status=NormStatus.TEMPORARY, sunset_on=target)),
+            (Reminder.Kind.SUNSET, Norm.objects.filter(status__in=LAPSING, sunset_on=target)),
             (Reminder.Kind.REVIEW, Norm.objects.filter(review_on=target).exclude(
                 status__in=(NormStatus.WITHDRAWN, NormStatus.EXPIRED))),
         ]  # fmt: skip
@@ -135,11 +135,11 @@ def norms_remind_and_expire(today: str | None = None) -> dict[str, int]:
                 except IntegrityError:
                     continue  # already reminded (another worker, or a second run)
                 reminded += 1
-    lapsed = Norm.objects.filter(status=NormStatus.TEMPORARY, sunset_on__lt=day)
+    lapsed = Norm.objects.filter(status__in=LAPSING, sunset_on__lt=day)
     for norm_id in lapsed.values_list("pk", flat=True):
         with transaction.atomic():
             norm = Norm.objects.select_for_update().get(pk=norm_id)
-            if norm.status != NormStatus.TEMPORARY or not norm.sunset_on or norm.sunset_on >= day:
+            if not norm.lapses_on or norm.lapses_on >= day:
                 continue
             norm_status_change(norm=norm, to=NormStatus.EXPIRED, by=None, cause=StatusCause.SUNSET)
             norm.save()

@@ -224,7 +224,8 @@ def norm_versions(request: AgentRequest, pk: int) -> HttpResponse:
     before_number = number("from", after.number - 1)
     before: NormVersion | None = by_number.get(before_number)
     if before is not None and before.number == after.number:
-        before = None
+        # A version compared with itself shows nothing: the one before it, as by default.
+        before = by_number.get(after.number - 1)
     context = {
         "norm": norm,
         "versions": versions,

@@ -290,6 +290,20 @@ def test_a_move_is_recorded_and_told(agent, facilitator, decision_maker, moderat
     assert told.actor == facilitator
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "» est passée à l'étape « Qualifiée »"), ("en", "” moved to the stage “Qualified”")],
+)
+def test_a_move_is_told_in_each_recipients_language(agent, facilitator, language, expected):
+    agent.language = language
+    agent.save(update_fields=["language"])
+    initiative = publish(agent)
+
+    initiative_move(initiative=initiative, by=facilitator, to_stage=Stage.QUALIFIED, reason="Oui.")
+
+    assert expected in agent.notifications.get().message
+
+
 def test_an_abandoned_initiative_may_start_again(facilitator, published) -> None:
     initiative_move(
         initiative=published, by=facilitator, to_stage=Stage.ABANDONED, reason="Pas de budget."

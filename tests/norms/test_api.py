@@ -70,9 +70,12 @@ ITEM_KEYS = {"id", "title", "kind", "status", "next_date", "review_on", "sunset_
 
 def test_list_items_and_their_counts(agent, moderator, client_for) -> None:
     from tests.cooperations.builders import make_actor, make_cooperation, make_service_actor
-    from tests.initiatives.builders import publish
+    from tests.initiatives.builders import draft, publish
 
     norm = make_norm(by=agent, status=NormStatus.TEMPORARY, title="Télétravail à temps plein")
+    # A draft linked to it (as a proposal from it did once): its authors' only, as on the page.
+    secret_draft = draft(agent)
+    norm.initiatives.add(secret_draft)
     other = make_norm(by=agent, title="Messagerie avec le public")
     add_testimony(norm=norm, by=agent, made_possible="Garder le lien avec les familles.")
     hidden = add_testimony(norm=norm, by=moderator, made_possible="Un message hors sujet.")
@@ -98,6 +101,8 @@ def test_list_items_and_their_counts(agent, moderator, client_for) -> None:
                               "cooperations": 1}  # fmt: skip
     assert body[other.pk]["counts"] == {"testimonies": 0, "arguments": 0, "initiatives": 0,
                                         "cooperations": 0}  # fmt: skip
+    detail = _bearer(moderator).get(f"/api/norms/{norm.pk}").json()
+    assert secret_draft.pk not in detail["initiatives"] and len(detail["initiatives"]) == 1
     assert item["url"] == f"/norms/{norm.pk}/"
 
 

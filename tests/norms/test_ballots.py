@@ -142,8 +142,8 @@ def test_secret_results_are_hidden_until_the_close_public_ones_are_not(facilitat
 
 def test_results_count_distinct_voters_and_the_quorum(facilitator):
     norm = make_norm(by=facilitator)
+    voters = colleagues(3)  # 4 agents asked, with the facilitator
     consultation = make_consultation(norm=norm, by=facilitator, quorum=4)
-    voters = colleagues(3)
     for voter, choice in zip(voters, [Choice.FOR, Choice.FOR, Choice.AGAINST], strict=True):
         vote_cast(consultation=consultation, agent=voter, choice=choice)
     vote_cast(consultation=consultation, agent=voters[2], choice=Choice.ABSTAIN)

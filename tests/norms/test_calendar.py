@@ -25,8 +25,9 @@ def today() -> dt.date:
 
 @pytest.fixture
 def norms(agent, today) -> dict[str, Norm]:
-    """A review in 10 days, a sunset in 40 days, a review beyond a year; and dates that do not
-    count: a withdrawn norm's, an expired one's, the sunset of a norm that is not temporary."""
+    """A review in 10 days, a sunset in 40 days, the sunset of a norm up for debate in 50 days
+    (its clock runs on), a review beyond a year; and dates that do not count: a withdrawn
+    norm's, an expired one's, the sunset left on a norm a decision kept."""
     made = {
         "review": make_norm(by=agent, title="Télétravail tous les jours", review_on=today + dt.timedelta(days=10)),
         "sunset": make_norm(by=agent, title="Messagerie avec le public", status=NormStatus.TEMPORARY,
@@ -36,7 +37,9 @@ def norms(agent, today) -> dict[str, Norm]:
         "expired": make_norm(by=agent, title="Badge d'accès prêté", status=NormStatus.TEMPORARY,
                              sunset_on=today + dt.timedelta(days=30)),
         "debated": make_norm(by=agent, title="Horaires décalés", sunset_on=today + dt.timedelta(days=50)),
+        "kept": make_norm(by=agent, title="Horaires d'été", sunset_on=today + dt.timedelta(days=60)),
     }  # fmt: skip
+    Norm.objects.filter(pk=made["kept"].pk).update(status=NormStatus.SUSTAINED)
     Norm.objects.filter(pk=made["withdrawn"].pk).update(status=NormStatus.WITHDRAWN)
     Norm.objects.filter(pk=made["expired"].pk).update(status=NormStatus.EXPIRED)
     return made
@@ -57,7 +60,7 @@ def test_the_page_groups_the_coming_dates_by_month(client_for, norms, today):
     assert response.status_code == 200
     html = response.content.decode()
     months = [month for month, _dates in response.context["months"]]
-    expected = sorted({(today + dt.timedelta(days=d)).replace(day=1) for d in (10, 40)})
+    expected = sorted({(today + dt.timedelta(days=d)).replace(day=1) for d in (10, 40, 50)})
     assert months == expected
     listed = [
         (d.norm.title, d.kind, d.on) for _m, dates in response.context["months"] for d in dates
@@ -65,10 +68,11 @@ def test_the_page_groups_the_coming_dates_by_month(client_for, norms, today):
     assert listed == [
         ("Télétravail tous les jours", "review", today + dt.timedelta(days=10)),
         ("Messagerie avec le public", "sunset", today + dt.timedelta(days=40)),
+        ("Horaires décalés", "sunset", today + dt.timedelta(days=50)),
     ]
     assert f'href="{norms["review"].get_absolute_url()}"' in html
     assert f'href="{norms["sunset"].get_absolute_url()}"' in html
-    for name in ("far", "withdrawn", "expired", "debated"):
+    for name in ("far", "withdrawn", "expired", "kept"):
         assert norms[name].title.replace("'", "&#x27;") not in html
 
 
@@ -107,6 +111,7 @@ def test_the_feed_has_one_all_day_event_per_date(agent, norms, today):
     assert set(events) == {
         f"norm-{review.pk}-review-{today + dt.timedelta(days=10)}@riposte",
         f"norm-{sunset.pk}-sunset-{today + dt.timedelta(days=40)}@riposte",
+        f"norm-{norms['debated'].pk}-sunset-{today + dt.timedelta(days=50)}@riposte",
         f"norm-{far.pk}-review-{today + dt.timedelta(days=500)}@riposte",
     }
     event = events[f"norm-{review.pk}-review-{today + dt.timedelta(days=10)}@riposte"]
@@ -125,8 +130,8 @@ def test_withdrawn_and_expired_norms_have_no_events(agent, norms):
     for name in ("withdrawn", "expired"):
         assert f"norm-{norms[name].pk}-" not in uids
         assert norms[name].title.encode() not in body
-    # A norm under debate has no sunset that applies: only temporary ones lapse.
-    assert f"norm-{norms['debated'].pk}-" not in uids
+    # A decision kept it: the sunset left on it no longer applies.
+    assert f"norm-{norms['kept'].pk}-" not in uids
 
 
 def test_the_uids_are_stable_from_one_fetch_to_the_next(agent, norms):

@@ -71,7 +71,7 @@ def _form(**fields: str) -> dict[str, str]:
         "electorate": Electorate.ALL,
         "service": "",
         "role": "",
-        "quorum": "10",
+        "quorum": "2",  # out of the 3 or 4 agents of these tests
         "secret": "on",
     }
     values.update(fields)
@@ -97,7 +97,7 @@ def test_a_facilitator_opens_a_consultation(client_for, norm):
     assert response["Location"] == norm.get_absolute_url() + "#consultation"
     consultation = Consultation.objects.get(norm=norm)
     assert consultation.question == "Faut-il garder la signature seule sous 1 500 € ?"
-    assert (consultation.method, consultation.quorum, consultation.secret) == ("vote", 10, True)
+    assert (consultation.method, consultation.quorum, consultation.secret) == ("vote", 2, True)
     assert consultation.is_open()
     # The datetime-local value is read in the site's timezone.
     closes = timezone.localtime(consultation.closes_at)
@@ -134,6 +134,15 @@ def test_a_public_consultation_of_a_service(client_for, norm, service):
         ({"electorate": Electorate.ROLE}, "Choose the role whose agents vote."),
         ({"closes_at": "not a date"}, "Enter a valid date/time."),
         ({"quorum": "-1"}, "Ensure this value is greater than or equal to 0."),
+        (
+            {"opens_at": "2020-01-01T10:00", "closes_at": "2030-01-02T10:00"},
+            "The opening cannot be before today.",
+        ),
+        ({"quorum": "1000"}, "The quorum cannot be more than the"),
+        (
+            {"quorum": "2", "electorate": Electorate.ROLE, "role": Role.MODERATOR},
+            "The quorum cannot be more than the 1 agent asked.",
+        ),
     ],
 )
 def test_a_bad_consultation_is_refused_with_its_reason(client_for, norm, fields, message):
@@ -598,3 +607,19 @@ def test_the_link_to_open_a_consultation_is_for_facilitators_on_a_norm_in_force(
     Norm.objects.filter(pk=withdrawn.pk).update(status=NormStatus.WITHDRAWN)
     url = reverse("norms:consultation-open", args=[withdrawn.pk])
     assert f'href="{url}"' not in _page(client_for("facilitator"), withdrawn)
+
+
+def test_a_reason_too_long_is_refused_with_its_own_message_and_kept(client_for, norm, facilitator):
+    consultation = make_consultation(norm=norm, by=facilitator, method=Method.CONSENT)
+    reason = "Trop long. " * 400  # 4,400 characters: beyond any form limit too
+
+    response = client_for("agent").post(
+        reverse("norms:vote", args=[consultation.pk]),
+        {"choice": Choice.OBJECTION, "reason": reason},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "A reason is limited to 2,000 characters." in html
+    assert reason in html  # the text typed comes back
+    assert not Ballot.objects.exists()

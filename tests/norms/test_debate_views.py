@@ -215,6 +215,7 @@ def test_an_empty_reply_is_refused_and_kept(client_for, norm, agent) -> None:
     html = response.content.decode()
     assert response.status_code == 400 and not Comment.objects.exists()
     assert f'id="reply-{argument.pk}_error">This field is required.' in html
+    assert f'aria-describedby="reply-{argument.pk}_error" autofocus>' in html  # the focus goes there
     response = client_for("agent").post(
         reverse("norms:reply", args=[argument.pk]), {"body": "x" * 10_001}
     )

@@ -8,15 +8,22 @@ from django.utils import timezone
 
 from riposte.core.models import Notification
 from riposte.core.scheduler import periodic_jobs
+from riposte.directory.models import Role
 from riposte.norms.ballots import vote_cast
-from riposte.norms.models import Choice, NormStatus, Reminder
-from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
+from riposte.norms.models import Choice, Consultation, Electorate, NormStatus, Reminder, StatusCause
+from riposte.norms.queries import NormFilters, norms_list
+from riposte.norms.services import norm_put_to_debate
+from riposte.norms.tasks import (
+    consultations_announce_due,
+    consultations_seal_due,
+    norms_remind_and_expire,
+)
 from tests.norms.builders import close, make_consultation, make_norm
 
 
 def test_the_worker_schedules_the_norms_jobs():
     names = {job.name for job in periodic_jobs()}
-    assert {"norms.seal", "norms.remind"} <= names
+    assert {"norms.announce", "norms.seal", "norms.remind"} <= names
 
 
 def test_closed_consultations_are_sealed_and_their_voters_told(facilitator, agent):
@@ -67,3 +74,56 @@ def test_a_temporary_authorisation_expires_after_its_sunset(facilitator):
         None,
     )
     assert Notification.objects.filter(recipient=facilitator, message__contains="expir").exists()
+    assert change.cause == StatusCause.SUNSET and change.reason == ""
+
+
+def test_putting_it_up_for_debate_does_not_stop_the_sunsets_clock(facilitator, agent):
+    """Only a decision keeps a temporary authorisation past its sunset (and clears it)."""
+    today = timezone.localdate()
+    norm = make_norm(by=facilitator, status=NormStatus.TEMPORARY,
+                     sunset_on=today + dt.timedelta(days=5), review_on=today + dt.timedelta(days=3))  # fmt: skip
+    assert (norm.next_date, norm.next_is_sunset) == (today + dt.timedelta(days=3), False)
+    norm_put_to_debate(norm=norm, by=facilitator)
+    norm.review_on = None
+    norm.save()
+    assert (norm.next_date, norm.next_is_sunset) == (norm.sunset_on, True)
+    assert norms_list(NormFilters(due_within_days=5)).get() == norm
+
+    result = norms_remind_and_expire.call(today=(today + dt.timedelta(days=6)).isoformat())
+
+    norm.refresh_from_db()
+    assert result["expired"] == 1
+    assert norm.status == NormStatus.EXPIRED
+
+
+def test_the_agents_asked_are_told_once_the_consultation_opens(facilitator, agent, moderator):
+    """Not before its opening date; once; the followers outside the electorate are told it is
+    open; the agents not asked hear nothing."""
+    norm = make_norm(by=facilitator)
+    consultation = make_consultation(norm=norm, by=facilitator, opened=False,
+                                     electorate=Electorate.ROLE, role=Role.AGENT)  # fmt: skip
+    assert consultations_announce_due.call() == 0
+    assert not Notification.objects.exists()
+
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert consultations_announce_due.call() == 1
+    assert consultations_announce_due.call() == 0
+
+    told = dict(Notification.objects.values_list("recipient__email", "message"))
+    assert set(told) == {agent.email, facilitator.email}  # not the moderator: not asked
+    # In each recipient's language (here the default, French).
+    assert told[agent.email].startswith("Votre vote est demandé sur « ")
+    assert told[facilitator.email].startswith("Une consultation est ouverte sur « ")  # a follower
+
+
+def test_a_consultation_opened_now_is_announced_on_commit(
+    facilitator, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation = make_consultation(norm=make_norm(by=facilitator), by=facilitator)
+
+    consultation.refresh_from_db()
+    assert consultation.announced_at is not None
+    assert Notification.objects.filter(recipient=agent, message__startswith="Votre vote").exists()

@@ -271,6 +271,16 @@ def test_html_typed_in_every_field_comes_out_escaped(client_for, agent, facilita
         assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in html
 
 
+def test_no_proposal_from_a_draft_even_by_its_author(client_for, agent) -> None:
+    """The link would show the draft to everyone on the norm's page."""
+    initiative = _needs_authorisation(agent, submit=False)
+    client = client_for("agent")
+
+    assert client.get(f"/norms/new/?initiative={initiative.pk}").status_code == 404
+    assert client.post(reverse("norms:propose"), _form(initiative=str(initiative.pk))).status_code == 404
+    assert not Norm.objects.exists()
+
+
 def test_proposing_from_an_initiative_prefills_and_links_both_ways(client_for, agent) -> None:
     initiative = _needs_authorisation(agent)
     nina = Agent.objects.create_user("nina@example.org", PASSWORD, first_name="Nina")
@@ -294,6 +304,10 @@ def test_proposing_from_an_initiative_prefills_and_links_both_ways(client_for, a
     norm = Norm.objects.get()
     assert response["Location"] == norm.get_absolute_url()
     assert list(norm.initiatives.all()) == [initiative]
+    # The initiative now leads to the norm instead of proposing a second one.
+    page = _page(client.get(initiative.get_absolute_url()))
+    assert "Propose this authorisation to the register" not in page
+    assert f'href="{norm.get_absolute_url()}">In the register: “Contacter une association sans accord”' in page
     # Both ways: the norm's page lists the initiative, the initiative's page the norm.
     assert f'href="{initiative.get_absolute_url()}">{initiative.title}' in _page(
         client.get(norm.get_absolute_url())
@@ -393,12 +407,18 @@ def test_versions_show_the_words_that_changed(client_for, agent) -> None:
     _edit(client_for("agent"), norm, 1, text=norm.text.replace("1 500", "2 000"), note="seuil")
     html = _page(client_for("moderator").get(reverse("norms:versions", args=[norm.pk])))
     assert "Version 2" in html and "seuil" in html
+    assert "Written by Célia Navarro on" in html  # by whom
     # Word by word: "1 500" became "2 000".
     assert '<del><span class="visually-hidden">[removed: </span>500<' in html
     assert '<ins><span class="visually-hidden">[added: </span>000<' in html
     # Any two versions compared, the first with itself shows everything as new.
     html = _page(client_for("agent").get(reverse("norms:versions", args=[norm.pk]), {"to": "1"}))
     assert "The first version: everything in it is new." in html
+    # A version compared with itself: with the one before it instead.
+    html = _page(
+        client_for("agent").get(reverse("norms:versions", args=[norm.pk]), {"from": "2", "to": "2"})
+    )
+    assert "Compared with version 1" in html and "The first version" not in html
     # Unknown numbers fall back to the latest.
     assert (
         client_for("agent")

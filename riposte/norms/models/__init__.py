@@ -14,6 +14,7 @@ from riposte.norms.models.consultations import (
 from riposte.norms.models.debate import Argument, Endorsement, Side
 from riposte.norms.models.register import (
     IN_FORCE,
+    LAPSING,
     Norm,
     NormKind,
     NormStatus,
@@ -27,6 +28,7 @@ from riposte.norms.models.register import (
 __all__ = [
     "CHOICES_BY_METHOD",
     "IN_FORCE",
+    "LAPSING",
     "Argument",
     "Ballot",
     "Choice",

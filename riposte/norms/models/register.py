@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +33,9 @@ class NormStatus(models.TextChoices):
 
 # Still in force: what an agent may rely on today.
 IN_FORCE = (NormStatus.TEMPORARY, NormStatus.DEBATE, NormStatus.SUSTAINED, NormStatus.ADAPTED)
+# The statuses in which a sunset date applies: a temporary authorisation lapses on it unless a
+# decision keeps it, and putting it up for debate does not stop the clock (a decision clears it).
+LAPSING = (NormStatus.TEMPORARY, NormStatus.DEBATE)
 
 
 class Norm(models.Model):
@@ -119,11 +124,19 @@ class Norm(models.Model):
         return reverse("norms:detail", args=[self.pk])
 
     @property
-    def next_date(self):  # type: ignore[no-untyped-def]
-        """The date something is due: the sunset of a temporary one, else its review."""
-        if self.status == NormStatus.TEMPORARY and self.sunset_on:
-            return self.sunset_on
-        return self.review_on
+    def lapses_on(self) -> dt.date | None:
+        """The sunset date, while it applies (LAPSING)."""
+        return self.sunset_on if self.status in LAPSING else None
+
+    @property
+    def next_date(self) -> dt.date | None:
+        """The first date something is due: its sunset while it applies, or its review."""
+        dates = [d for d in (self.lapses_on, self.review_on) if d is not None]
+        return min(dates) if dates else None
+
+    @property
+    def next_is_sunset(self) -> bool:
+        return self.lapses_on is not None and self.next_date == self.lapses_on
 
 
 class NormVersion(models.Model):
@@ -238,6 +251,7 @@ class Reminder(models.Model):
 
 __all__ = [
     "IN_FORCE",
+    "LAPSING",
     "Norm",
     "NormKind",
     "NormStatus",
