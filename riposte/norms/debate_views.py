@@ -87,9 +87,13 @@ def argument_endorse(request: AgentRequest, pk: int) -> HttpResponse:
     if argument.hidden_at is not None:
         messages.error(request, _("This argument was hidden by a moderator."))
         return redirect(argument.norm)
-    now = services.argument_endorse(
-        argument=argument, by=request.user, convinced=request.POST.get("convinced") != "0"
-    )
+    try:
+        now = services.argument_endorse(
+            argument=argument, by=request.user, convinced=request.POST.get("convinced") != "0"
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(_at(argument))
     if request.htmx:
         argument.refresh_from_db(fields=["endorsements_count"])
         argument.endorsed = now  # type: ignore[attr-defined]

@@ -206,7 +206,8 @@ def debate(norm: Norm, agent: Any) -> list[DebateSide]:
         for argument in mine:
             argument.endorsed = argument.pk in endorsed  # type: ignore[attr-defined]
             argument.replies = replies.get(argument.pk, [])  # type: ignore[attr-defined]
-        strongest = [a for a in mine if a.hidden_at is None][:STRONGEST]
+        # Only what convinced somebody: arguments nobody endorsed are not "the most convincing".
+        strongest = [a for a in mine if a.hidden_at is None and a.endorsements_count][:STRONGEST]
         chosen = {a.pk for a in strongest}
         sides.append(
             DebateSide(

@@ -293,7 +293,10 @@ def argument_add(*, norm: Norm, by: Agent, side: str, title: str, body: str = ""
 def argument_endorse(*, argument: Argument, by: Agent, convinced: bool = True) -> bool:
     """ "Cet argument me convainc", once per agent, or taken back (`convinced=False`). The page
     sends the state wanted, not "toggle": two clicks at once then agree instead of undoing each
-    other. Returns whether the agent now endorses it. The count moves with the row."""
+    other. Returns whether the agent now endorses it. The count moves with the row. An author
+    is not convinced by their own argument: it would count them twice."""
+    if argument.author_id == by.pk:
+        raise ValidationError(_("Your own argument cannot count your endorsement."))
     if not convinced:
         deleted, _unused = Endorsement.objects.filter(argument=argument, agent=by).delete()
         if deleted:

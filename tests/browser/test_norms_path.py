@@ -107,9 +107,10 @@ def test_propose_testify_argue_vote_decide_and_notify(browser: Browser, site_url
     check_axe(page, "the norm's page, consultation open")
     page.locator("#choice-pour").check()
     page.locator(f"form[action='/norms/consultations/{consultation.pk}/vote/'] button").click()
-    expect(
-        page.locator(f"form[action='/norms/consultations/{consultation.pk}/vote/'] button")
-    ).to_be_visible()
+    # The page says the vote is taken, and how to change it; the turnout counts it.
+    expect(page.locator("#my-vote")).to_contain_text("Votre vote : Pour")
+    expect(page.locator("#consultation-turnout")).to_contain_text("1 agent a voté")
+    check_axe(page, "the norm's page, after the vote")
     colleague_page = french_page(browser)
     login(colleague_page, site_url, colleague.email)
     colleague_page.goto(f"{site_url}/norms/{norm.pk}/")
@@ -117,7 +118,7 @@ def test_propose_testify_argue_vote_decide_and_notify(browser: Browser, site_url
     colleague_page.locator(
         f"form[action='/norms/consultations/{consultation.pk}/vote/'] button"
     ).click()
-    expect(colleague_page.locator("#consultation")).to_be_visible()
+    expect(colleague_page.locator("#my-vote")).to_contain_text("Votre vote : Contre")
     assert Voter.objects.filter(consultation=consultation).count() == 2
     assert Ballot.objects.filter(consultation=consultation, voter__isnull=True).count() == 2
 
@@ -149,5 +150,7 @@ def test_propose_testify_argue_vote_decide_and_notify(browser: Browser, site_url
         assert Notification.objects.filter(recipient=voter, url=f"/norms/{norm.pk}/",
                                            message__startswith="Décision").exists()  # fmt: skip
         voter_page.goto(f"{site_url}/notifications/")
-        expect(voter_page.locator("main")).to_contain_text("Contacter directement une association")
+        expect(voter_page.locator("main")).to_contain_text(
+            "Décision sur « Contacter directement une association"
+        )
         check_axe(voter_page, "the voter's notifications")

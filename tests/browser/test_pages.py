@@ -207,6 +207,24 @@ def test_no_horizontal_scroll_at_360px(page: Page, site_url, world, path):
     assert overflowing == [], overflowing
 
 
+def test_the_profile_with_its_tokens_fits_a_phone(page: Page, site_url, world):
+    """The tokens' table scrolls within itself; the page around it does not."""
+    from riposte.directory.services import api_token_create
+
+    api_token_create(agent=world["agent"], name="Script de synchronisation du tableau de bord")
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, site_url, world["agent"].email)
+    page.goto(f"{site_url}/me/")
+    expect(page.locator("#tokens table")).to_be_visible()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 360, f"the profile is {scroll_width} px wide at a 360 px viewport"
+    table = page.evaluate(
+        "(() => { const t = document.querySelector('#tokens table');"
+        " return [t.clientWidth, t.scrollWidth]; })()"
+    )
+    assert table[0] <= 360
+
+
 def test_initiative_filters_fold_on_a_phone_and_unfold_on_a_wide_screen(
     page: Page, site_url, world
 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -119,6 +120,33 @@ def test_a_secret_ballot_keeps_no_link_to_its_voter(consultation, agent):
     assert entry.actor == agent
     assert "choice" not in entry.changes
     assert Choice.AGAINST not in str(entry.changes)
+
+
+def test_a_secret_vote_writes_nothing_of_the_choice_to_the_logs(consultation, agent, caplog):
+    """Through the page and the API, every logger at DEBUG (all propagate to the root, where
+    caplog listens): no line holds the voter's choice. Nothing logs a vote today; this keeps a
+    log line added later from giving who chose what. SQL is not logged (django.db.backends
+    stays at INFO, settings.LOGGING)."""
+    from django.test import Client
+
+    from riposte.directory.services import api_token_create
+
+    caplog.set_level(logging.DEBUG)
+    page = Client()
+    page.force_login(agent)
+    page.post(f"/norms/consultations/{consultation.pk}/vote/", {"choice": Choice.AGAINST})
+    _token, raw = api_token_create(agent=agent, name="logs")
+    Client().post(
+        f"/api/norms/{consultation.norm_id}/votes",
+        {"choice": Choice.ABSTAIN},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+
+    assert Ballot.objects.get().choice == Choice.ABSTAIN  # both votes were taken
+    for record in caplog.records:
+        line = record.getMessage()
+        assert Choice.AGAINST not in line and Choice.ABSTAIN not in line, line
 
 
 def test_a_public_ballot_says_who_chose_what(facilitator, agent):

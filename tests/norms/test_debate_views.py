@@ -155,7 +155,9 @@ def test_the_three_strongest_of_each_side_come_first(client_for, norm, agent) ->
         return re.findall(r'<h4 class="argument-title">([^<]+)</h4>', block)
 
     assert strongest("pour") == ["pour n°4", "pour n°3", "pour n°1"]
-    assert strongest("contre") == ["contre n°2", "contre n°0", "contre n°1"]
+    # Only two convinced anybody: the third with no endorsement is not among "the most convincing".
+    assert strongest("contre") == ["contre n°2", "contre n°0"]
+    assert "contre n°1" in _side(html, "contre").split("Other arguments")[1]
     others = _side(html, "pour").split("Other arguments")[1]
     assert re.findall(r'<h4 class="argument-title">([^<]+)</h4>', others) == [
         "pour n°0",
@@ -233,8 +235,9 @@ def test_a_moderator_hides_an_argument(client_for, norm, agent, moderator) -> No
     html = _page(client_for("agent").get(norm.get_absolute_url()))
     assert "Des insultes ici" not in html and "Argument hidden by a moderator." in html
     # It is no longer among the strongest, nor counted, nor endorsed, nor replied to.
-    strongest = _side(html, "pour").split("Other arguments")[0]
-    assert "Un vrai argument" in strongest and "(1)" in _side(html, "pour")
+    pour = _side(html, "pour")
+    assert "The most convincing" not in pour  # the one left convinced nobody yet
+    assert "Un vrai argument" in pour.split("Not endorsed yet")[1] and "(1)" in pour
     client_for("agent").post(reverse("norms:endorse", args=[hidden.pk]))
     hidden.refresh_from_db()
     assert hidden.endorsements_count == 1
@@ -305,6 +308,14 @@ def test_a_new_agent_debates_on_the_page(norm) -> None:
     )
     argument = Argument.objects.get()
     html = _page(client.get(norm.get_absolute_url()))
-    assert f'action="{reverse("norms:endorse", args=[argument.pk])}"' in html
-    client.post(reverse("norms:endorse", args=[argument.pk]))
-    assert Endorsement.objects.filter(agent=nina, argument=argument).count() == 1
+    endorse = reverse("norms:endorse", args=[argument.pk])
+    # Not by its own author: a colleague is convinced by it.
+    assert f'action="{endorse}"' not in html and "0 agents convinced" in html
+    client.post(endorse)
+    assert not Endorsement.objects.exists()
+    bruno = Agent.objects.create_user("bruno@example.org", PASSWORD, first_name="Bruno")
+    colleague = Client()
+    colleague.force_login(bruno)
+    assert f'action="{endorse}"' in _page(colleague.get(norm.get_absolute_url()))
+    colleague.post(endorse)
+    assert Endorsement.objects.filter(agent=bruno, argument=argument).count() == 1

@@ -160,9 +160,11 @@ def test_testimonies_arguments_and_links(agent, facilitator):
     assert Notification.objects.filter(recipient=facilitator).count() == 2
 
 
-def test_an_argument_convinces_an_agent_once_and_the_count_follows(agent, facilitator):
+def test_an_argument_convinces_an_agent_once_and_the_count_follows(agent, facilitator, moderator):
     norm = make_norm(by=facilitator)
-    argument = argument_add(norm=norm, by=facilitator, side=Side.AGAINST, title="Risque")
+    argument = argument_add(norm=norm, by=moderator, side=Side.AGAINST, title="Risque")
+    with pytest.raises(ValidationError, match="Your own argument"):
+        argument_endorse(argument=argument, by=moderator)
 
     assert argument_endorse(argument=argument, by=agent) is True
     assert argument_endorse(argument=argument, by=facilitator) is True

@@ -16,10 +16,10 @@ def forwards(apps, schema_editor):
     NormVersion = apps.get_model("norms", "NormVersion")
     Decision = apps.get_model("norms", "Decision")
     Consultation = apps.get_model("norms", "Consultation")
-    StatusChange.objects.filter(by__isnull=True, after="expired", reason="sunset").update(
+    StatusChange.objects.filter(by__isnull=True, after="expiree", reason="sunset").update(
         cause="sunset", reason=""
     )
-    StatusChange.objects.filter(after="debate", reason__in=CONSULTATION_WORDS).update(
+    StatusChange.objects.filter(after="en_debat", reason__in=CONSULTATION_WORDS).update(
         cause="consultation", reason=""
     )
     for version in NormVersion.objects.filter(note__regex=r"^(Adapted by|Adaptée par) "):
