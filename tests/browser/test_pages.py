@@ -40,7 +40,9 @@ AGENT_PAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "profile": lambda w: "/me/",
     "notifications": lambda w: "/notifications/",
     "not-found": lambda w: "/no-such-page/",
+    "form-address": lambda w: "/notifications/read/",
 }
+STATUS = {"not-found": 404, "form-address": 405}
 
 
 def _as(page: Page, site_url: str, email: str, language: str) -> None:
@@ -79,7 +81,7 @@ def test_agent_pages_are_accessible(page: Page, site_url, world, language):
     _as(page, site_url, world["agent"].email, language)
     failures = []
     for name, path in AGENT_PAGES.items():
-        _visit(page, site_url + path(world), language, status=404 if name == "not-found" else 200)
+        _visit(page, site_url + path(world), language, status=STATUS.get(name, 200))
         if name == "directory-query":
             expect(page.locator("#results")).to_contain_text("Célia Navarro")
             expect(page.locator("#q")).to_have_value("navarro")

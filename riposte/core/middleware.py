@@ -1,0 +1,37 @@
+"""A page for a form's address opened as a page.
+
+A form refused with its errors is shown at the address it was sent to (the POST's), so the
+browser's address bar then holds it. Opening that address again (Enter in the address bar, a
+bookmark) is a GET, which the view refuses with 405 and, in Django, an empty body: a blank page.
+This middleware gives that 405 a page that says what happened and leads back. API answers keep
+their own bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+class FormAddressMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or request.method != "GET"
+            or response.content
+            or request.path.startswith("/api/")
+        ):
+            return response
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = ""
+        page = render(request, "405.html", {"back": back}, status=405)
+        page["Allow"] = response.get("Allow", "POST")
+        return page
