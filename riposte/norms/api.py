@@ -250,7 +250,11 @@ def norm_list(
     request: HttpRequest,
     status: str = "",
     kind: str = "",
-    service: str = Query("", description="service code: norms scoped to it or to one under it"),
+    service: str = Query(
+        "",
+        description="service code: the norms that apply to it (its own, those of a service "
+        "under it, and those of no service in particular)",
+    ),
     due_within_days: int | None = Query(
         None, description="review or sunset due within this many days (overdue included)"
     ),
@@ -274,7 +278,7 @@ def norm_list(
         chosen = Service.objects.filter(code=service[:30]).first()
         if chosen is None:
             return []
-        qs = qs.filter(services__in=rules.service_subtree_ids(chosen)).distinct()
+        qs = qs.filter(queries.applies_to(chosen))
     if due_within_days is not None:
         # As the list's filter: in force, and its next date within the days, overdue included.
         until = timezone.localdate() + dt.timedelta(days=max(0, min(due_within_days, 3660)))

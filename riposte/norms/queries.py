@@ -64,6 +64,15 @@ def due_on() -> Case:
     )
 
 
+def applies_to(service: Service) -> Q:
+    """The norms that apply to a service's agents: those of this service or of one under it, and
+    those of no service in particular, which apply to every one. (Subqueries, not a join: a norm
+    of several services comes once.)"""
+    links = Norm.services.through.objects
+    scoped = links.filter(service_id__in=service_subtree_ids(service)).values("norm_id")
+    return Q(pk__in=scoped) | ~Q(pk__in=links.values("norm_id"))
+
+
 def norms_list(filters: NormFilters, *, today: dt.date | None = None) -> QuerySet[Norm]:
     """The register, filtered. The search is accent-blind: every word of the query must be in
     the folded title or text."""
@@ -78,8 +87,7 @@ def norms_list(filters: NormFilters, *, today: dt.date | None = None) -> QuerySe
         service = Service.objects.filter(code=filters.service).first()
         if service is None:
             return Norm.objects.none()
-        scoped = Norm.services.through.objects.filter(service_id__in=service_subtree_ids(service))
-        qs = qs.filter(pk__in=scoped.values("norm_id"))
+        qs = qs.filter(applies_to(service))
     qs = qs.annotate(due_on=due_on())
     if filters.due_within_days is not None:
         # A date already passed is due too: a late review is the most due of all. Only what is

@@ -127,9 +127,10 @@ def test_list_filters(agent, facilitator, client_for) -> None:
     assert ids(status=NormStatus.TEMPORARY) == {soon.pk, later.pk}
     assert ids(status=NormStatus.DEBATE) == {review.pk}
     assert ids(kind=NormKind.DEROGATION) == {later.pk}
-    # A direction's filter finds the norms scoped to a service under it.
-    assert ids(service="RH") == ids(service="RH-01") == {soon.pk}
-    assert ids(service="DEF") == set()
+    # A direction's filter finds the norms scoped to a service under it, and those of no service
+    # in particular (they apply to every one); not those of another service.
+    assert ids(service="RH") == ids(service="RH-01") == {soon.pk, later.pk, review.pk}
+    assert ids(service="DEF") == {later.pk, review.pk}
     assert ids(service="NOPE") == set()
     assert ids(due_within_days=15) == {soon.pk}
     assert ids(due_within_days=60) == {soon.pk, review.pk}
