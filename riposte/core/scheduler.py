@@ -41,11 +41,8 @@ def periodic_jobs() -> list[PeriodicJob]:
     from riposte.coffee.room_tasks import presence_purge_stale
     from riposte.coffee.tasks import coffee_purge, coffee_round_weekly, weekly_at
     from riposte.core.tasks import send_daily_digests
-    from riposte.norms.tasks import (
-        consultations_announce_due,
-        consultations_seal_due,
-        norms_remind_and_expire,
-    )
+    from riposte.norms.announcements import consultations_announce_due
+    from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
     from riposte.workshops.tasks import milestones_remind
 
     return [

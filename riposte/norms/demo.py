@@ -36,6 +36,7 @@ from riposte.directory.demo import DEMO_DOMAIN, ROLE_LOGINS
 from riposte.directory.models import Agent, Role, Service
 from riposte.initiatives.models import Initiative
 from riposte.norms import ballots, moderation, rules, services
+from riposte.norms.announcements import decision_tell_scope
 from riposte.norms.models import (
     Argument,
     Ballot,
@@ -422,6 +423,10 @@ def _decision(
             ),
         )
     Decision.objects.filter(pk=decision.pk).update(created_at=when)
+    with _clock(demo, when):
+        # The worker's job, run now so that its notifications are history like the rest (the
+        # one enqueued after the commit then finds it done).
+        decision_tell_scope.call(decision_id=decision.pk)
 
 
 def _expire(demo: _Demo, norm: Norm, sunset: dt.date) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,6 +25,12 @@ from riposte.core.notifications import notification_send
 from riposte.core.text import fold
 from riposte.directory.models import Agent, Role, Service, Site
 from riposte.norms import ballots, rules
+from riposte.norms.announcements import (
+    DECISION_MESSAGE,
+    consultation_audience,
+    consultations_announce_due,
+    decision_tell_scope,
+)
 from riposte.norms.models import (
     Argument,
     Consultation,
@@ -41,7 +47,6 @@ from riposte.norms.models import (
     StatusCause,
     StatusChange,
     Testimony,
-    Voter,
 )
 from riposte.norms.models.debate import ARGUMENT_BODY_MAX, ARGUMENT_TITLE_MAX
 from riposte.norms.models.register import TEXT_MAX, TITLE_MAX
@@ -329,7 +334,7 @@ class ConsultationData:
 @transaction.atomic
 def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consultation:
     """A facilitator opens a time-boxed consultation on a norm. Its electorate and the norm's
-    followers are told once it opens (tasks.consultations_announce_due)."""
+    followers are told once it opens (announcements.consultations_announce_due)."""
     if not rules.can_open_consultation(by):
         raise PermissionDenied
     norm = Norm.objects.select_for_update().get(pk=norm.pk)
@@ -383,9 +388,7 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
         norm.save()
     audit_record(actor=by, action="norm.consultation.open", target=consultation)
     if consultation.opens_at <= timezone.now():
-        # Told now rather than at the worker's next minute (tasks.py imports this module).
-        from riposte.norms.tasks import consultations_announce_due
-
+        # Told now rather than at the worker's next minute.
         transaction.on_commit(consultations_announce_due.enqueue)
     return consultation
 
@@ -405,42 +408,6 @@ OUTCOME_STATUS = {
     Outcome.ADAPT: NormStatus.ADAPTED,
     Outcome.WITHDRAW: NormStatus.WITHDRAWN,
 }
-
-
-def scope_agents(norm: Norm) -> QuerySet[Agent]:
-    """The active agents a norm applies to: those of its services (with the services under
-    them), of its roles and of its sites, each narrowing the others. A norm with no scope at all
-    applies to everyone."""
-    agents = Agent.objects.filter(is_active=True)
-    service_ids: set[int] = set()
-    for service in norm.services.all():
-        service_ids |= rules.service_subtree_ids(service)
-    if service_ids:
-        agents = agents.filter(service_id__in=service_ids)
-    if norm.roles:
-        agents = agents.filter(role__in=norm.roles)
-    site_ids = list(norm.sites.values_list("pk", flat=True))
-    if site_ids:
-        agents = agents.filter(site_id__in=site_ids)
-    return agents
-
-
-def consultation_audience(norm: Norm, consultation: Consultation | None) -> list[Agent]:
-    """The norm's followers and the consultation's voters."""
-    people: dict[int, Agent] = {a.pk: a for a in followers_of(norm)}
-    if consultation is not None:
-        voter_ids = Voter.objects.filter(consultation=consultation).values("agent_id")
-        people.update({a.pk: a for a in Agent.objects.filter(pk__in=voter_ids, is_active=True)})
-    return list(people.values())
-
-
-def decision_audience(norm: Norm, consultation: Consultation | None) -> Iterable[Agent]:
-    """Who hears of a decision, or of an expiry: the followers, the voters, and every agent the
-    norm applies to (notification_send tells each once)."""
-    return chain(
-        consultation_audience(norm, consultation),
-        scope_agents(norm).iterator(chunk_size=2000),
-    )
 
 
 @transaction.atomic
@@ -525,11 +492,14 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
     norm.save()
     audit_record(actor=by, action="norm.decide", target=norm,
                  changes={"outcome": data.outcome, "decision": decision.pk})  # fmt: skip
+    # The followers and voters now; the agents of its scope (everyone, for a norm of no scope in
+    # particular) by the worker: thousands of notifications are not this request's to write.
     notification_send(
-        recipients=decision_audience(norm, consultation),
+        recipients=consultation_audience(norm, consultation),
         actor=by,
-        message=gettext_lazy("Decision on “%(norm)s”: %(outcome)s"),
+        message=DECISION_MESSAGE,
         params={"norm": norm.title, "outcome": Outcome(data.outcome).label},
         url=_url(norm),
     )
+    transaction.on_commit(partial(decision_tell_scope.enqueue, decision_id=decision.pk))
     return decision

@@ -18,62 +18,10 @@ from django.utils.translation import gettext_lazy
 from riposte.core.follows import followers_of
 from riposte.core.notifications import date_param, notification_send
 from riposte.directory.models import Agent, Role
-from riposte.norms import rules
+from riposte.norms.announcements import consultation_audience, decision_audience
 from riposte.norms.ballots import consultation_seal
 from riposte.norms.models import LAPSING, Consultation, Norm, NormStatus, Reminder, StatusCause
-from riposte.norms.services import (
-    consultation_audience,
-    decision_audience,
-    norm_status_change,
-)
-
-
-@task()
-def consultations_announce_due() -> int:
-    """Once a consultation has opened (at once, or at its opening date): the agents it asks are
-    told they may vote, and the norm's other followers that it is open. Once each."""
-    announced = 0
-    now = timezone.now()
-    due = Consultation.objects.filter(
-        announced_at__isnull=True, opens_at__lte=now, closes_at__gt=now
-    )
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            # Another worker may be announcing it: skip it then, rather than wait and tell twice.
-            consultation = (
-                Consultation.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, announced_at__isnull=True)
-                .first()
-            )
-            if consultation is None:
-                continue
-            consultation.announced_at = now
-            consultation.save(update_fields=["announced_at"])
-            norm = consultation.norm
-            params = {
-                "norm": norm.title,
-                "closes": date_param(consultation.closes_at, "DATETIME_FORMAT"),
-            }
-            electorate = Agent.objects.filter(
-                is_active=True, **rules.electorate_filter(consultation)
-            )
-            notification_send(
-                recipients=electorate.iterator(chunk_size=2000),
-                actor=None,
-                message=gettext_lazy("Your vote is asked on “%(norm)s” until %(closes)s"),
-                params=params,
-                url=norm.get_absolute_url(),
-            )
-            voters = set(electorate.values_list("pk", flat=True))
-            notification_send(
-                recipients=[a for a in followers_of(norm) if a.pk not in voters],
-                actor=None,
-                message=gettext_lazy("A consultation is open on “%(norm)s” until %(closes)s"),
-                params=params,
-                url=norm.get_absolute_url(),
-            )  # fmt: skip
-            announced += 1
-    return announced
+from riposte.norms.services import norm_status_change
 
 
 @task()

@@ -64,6 +64,8 @@ def test_words_become_causes_and_links():
                            "perennisee": ("", "Ça marche.")}  # fmt: skip
         versions = {v.number: (v.decision_id, v.note) for v in NormVersion.objects.all()}
         assert versions == {2: (decision.pk, ""), 1: (None, "Adapted by hand")}
+        Decision = apps.get_model("norms", "Decision")
+        assert Decision.objects.get(pk=decision.pk).scope_told_at is not None
         assert Consultation.objects.get(pk=running.pk).announced_at == running.opens_at
         assert Consultation.objects.get(pk=later.pk).announced_at is None
     finally:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from riposte.core.models import AuditEntry, Notification
 from riposte.directory.models import Agent, Commune, Role, Service, Site
+from riposte.norms.announcements import scope_agents
 from riposte.norms.ballots import vote_cast
 from riposte.norms.models import (
     Argument,
@@ -34,7 +35,6 @@ from riposte.norms.services import (
     norm_link,
     norm_propose,
     norm_put_to_debate,
-    scope_agents,
 )
 from riposte.norms.services import (
     testimony_add as add_testimony,
@@ -209,7 +209,7 @@ def decision(**fields):
 
 
 def test_a_decision_maker_keeps_a_norm_and_everyone_concerned_hears_of_it(
-    agent, facilitator, decision_maker, service
+    agent, facilitator, decision_maker, service, django_capture_on_commit_callbacks
 ):
     other = Service.objects.create(code="DRH", name="Ressources humaines", level="direction")
     outsider = Agent.objects.create_user("hors@example.org", "x", service=other)
@@ -219,7 +219,15 @@ def test_a_decision_maker_keeps_a_norm_and_everyone_concerned_hears_of_it(
     vote_cast(consultation=consultation, agent=outsider, choice="pour")
     close(consultation)
 
-    made = decision_record(norm=norm, by=decision_maker, data=decision(consultation=consultation))
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        made = decision_record(
+            norm=norm, by=decision_maker, data=decision(consultation=consultation)
+        )
+    # At once, the follower and the voter; the scope's agents by the worker, after the commit.
+    told_now = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert told_now == {"fanny@example.org", "hors@example.org"}
+    for callback in after_commit:
+        callback()
 
     norm.refresh_from_db()
     assert norm.status == NormStatus.SUSTAINED
@@ -342,11 +350,12 @@ def test_the_agents_a_norm_applies_to_are_those_of_its_services_roles_and_sites(
 
 
 def test_a_decision_on_a_norm_without_scope_is_told_to_every_agent(
-    agent, facilitator, decision_maker, moderator
+    agent, facilitator, decision_maker, moderator, django_capture_on_commit_callbacks
 ):
     norm = make_norm(by=facilitator)
 
-    decision_record(norm=norm, by=decision_maker, data=decision())
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_record(norm=norm, by=decision_maker, data=decision())
 
     told = set(Notification.objects.values_list("recipient__email", flat=True))
     assert told == {agent.email, facilitator.email, moderator.email}  # not the decision-maker

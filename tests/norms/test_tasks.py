@@ -9,15 +9,12 @@ from django.utils import timezone
 from riposte.core.models import Notification
 from riposte.core.scheduler import periodic_jobs
 from riposte.directory.models import Role
+from riposte.norms.announcements import consultations_announce_due
 from riposte.norms.ballots import vote_cast
 from riposte.norms.models import Choice, Consultation, Electorate, NormStatus, Reminder, StatusCause
 from riposte.norms.queries import NormFilters, norms_list
 from riposte.norms.services import norm_put_to_debate
-from riposte.norms.tasks import (
-    consultations_announce_due,
-    consultations_seal_due,
-    norms_remind_and_expire,
-)
+from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
 from tests.norms.builders import close, make_consultation, make_norm
 
 
@@ -127,3 +124,18 @@ def test_a_consultation_opened_now_is_announced_on_commit(
     consultation.refresh_from_db()
     assert consultation.announced_at is not None
     assert Notification.objects.filter(recipient=agent, message__startswith="Votre vote").exists()
+
+
+def test_a_decisions_scope_is_told_once(facilitator, decision_maker, agent):
+    from riposte.norms.announcements import decision_tell_scope
+    from riposte.norms.services import DecisionData, decision_record
+
+    norm = make_norm(by=facilitator)
+    made = decision_record(norm=norm, by=decision_maker, data=DecisionData(
+        outcome="keep", rationale="Utile.", decided_on=timezone.localdate(),
+        next_review_on=timezone.localdate() + dt.timedelta(days=90)))  # fmt: skip
+    before = Notification.objects.filter(recipient=agent).count()
+
+    assert decision_tell_scope.call(decision_id=made.pk) == 1  # the agent: not a follower
+    assert decision_tell_scope.call(decision_id=made.pk) == 0
+    assert Notification.objects.filter(recipient=agent).count() == before + 1

@@ -33,6 +33,8 @@ def forwards(apps, schema_editor):
         if decision is not None:
             version.decision, version.note = decision, ""
             version.save(update_fields=["decision", "note"])
+    # 0001's code told a decision's scope at once.
+    Decision.objects.update(scope_told_at=F("created_at"))
     # The consultations already open were announced when they opened, by 0001's code.
     Consultation.objects.filter(opens_at__lte=django.utils.timezone.now()).update(
         announced_at=F("opens_at")
@@ -49,6 +51,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consultation',
             name='announced_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='decision',
+            name='scope_told_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(

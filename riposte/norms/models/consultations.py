@@ -199,6 +199,8 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="norm_decisions"
     )
+    # Set by the worker once the agents of the norm's scope were told (announcements.py).
+    scope_told_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
