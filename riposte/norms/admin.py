@@ -52,12 +52,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class VersionInline(ReadOnlyInline):
     model = NormVersion
-    readonly_fields = fields = ("number", "title", "author", "note", "created_at")
+    readonly_fields = fields = ("number", "title", "author", "note", "decision", "created_at")
 
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    readonly_fields = fields = ("before", "after", "by", "reason", "at")
+    readonly_fields = fields = ("before", "after", "by", "reason", "cause", "at")
 
 
 @admin.register(Norm)

@@ -69,25 +69,23 @@ def consultations_announce_due() -> int:
         announced_at__isnull=True, opens_at__lte=now, closes_at__gt=now
     )
     for pk in due.values_list("pk", flat=True):
+        # Claimed by one UPDATE, committed at once: another worker then finds it taken, and the
+        # consultation's row is not held while thousands of notifications are written (the
+        # first votes take a shared lock on it, ballots._lock_for_voting).
         with transaction.atomic():
-            # Another worker may be announcing it: skip it then, rather than wait and tell twice.
-            consultation = (
-                Consultation.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, announced_at__isnull=True)
-                .first()
+            claimed = Consultation.objects.filter(pk=pk, announced_at__isnull=True).update(
+                announced_at=now
             )
-            if consultation is None:
-                continue
-            consultation.announced_at = now
-            consultation.save(update_fields=["announced_at"])
-            norm = consultation.norm
-            params = {
-                "norm": norm.title,
-                "closes": date_param(consultation.closes_at, "DATETIME_FORMAT"),
-            }
-            electorate = Agent.objects.filter(
-                is_active=True, **rules.electorate_filter(consultation)
-            )
+        if not claimed:
+            continue
+        consultation = Consultation.objects.select_related("norm").get(pk=pk)
+        norm = consultation.norm
+        params = {
+            "norm": norm.title,
+            "closes": date_param(consultation.closes_at, "DATETIME_FORMAT"),
+        }
+        electorate = Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation))
+        with transaction.atomic():
             notification_send(
                 recipients=electorate.iterator(chunk_size=2000),
                 actor=None,
@@ -103,7 +101,7 @@ def consultations_announce_due() -> int:
                 params=params,
                 url=norm.get_absolute_url(),
             )  # fmt: skip
-            announced += 1
+        announced += 1
     return announced
 
 

@@ -218,6 +218,9 @@ def objection_answer(*, ballot: Ballot, by: Any, answer: str) -> Ballot:
         raise ValidationError(_("Only an objection is answered."))
     if not may_answer(ballot.consultation):
         raise ValidationError(_("A decision has followed this consultation: it is closed."))
+    if not results_visible(ballot.consultation):
+        # Unseen until the close (consultation_views.consultation_panel says why).
+        raise ValidationError(_("A secret ballot's objections are answered after its close."))
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer to this objection.")})

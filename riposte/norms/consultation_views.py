@@ -301,9 +301,11 @@ def consultation_panel(
             .order_by("voter__last_name", "voter__first_name", "voter_id")[:NAMES_SHOWN]
         )
     if panel["is_consent"]:
-        # A secret ballot's objections are for the facilitators, who answer them, until the
-        # close; then for everyone. By their random id: neither their order nor their time shows.
-        panel["objections_shown"] = panel["results"] is not None or panel["is_facilitator"]
+        # A secret ballot's objections are shown after the close, to everyone at once (the
+        # facilitators answer them then, until the decision): seen live, with the audit log's
+        # times of who voted, they would tell who objected. By their random id: neither their
+        # order nor their time shows.
+        panel["objections_shown"] = panel["results"] is not None
         panel["objections"] = (
             list(
                 Ballot.objects.filter(consultation=consultation, choice=Choice.OBJECTION)

@@ -92,6 +92,8 @@ def argument_endorse(request: AgentRequest, pk: int) -> HttpResponse:
             argument=argument, by=request.user, convinced=request.POST.get("convinced") != "0"
         )
     except ValidationError as exc:
+        if request.htmx:  # the fragment as it stands: for its author, the count alone
+            return render(request, "norms/_endorse.html", {"argument": argument}, status=400)
         messages.error(request, exc.messages[0])
         return redirect(_at(argument))
     if request.htmx:

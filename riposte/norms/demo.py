@@ -387,15 +387,18 @@ def _consultation(demo: _Demo, norm: Norm, spec: dict[str, Any]) -> Consultation
             )
         Voter.objects.filter(consultation=consultation, agent=voter).update(voted_at=when)
         cast.append((ballot, reason))
-    for objection in objections:
-        objected = next((b for b, reason in cast if reason == objection["reason"]), None)
-        if objected is not None:
-            with _clock(demo, demo.between(opens, closes)):
-                ballots.objection_answer(
-                    ballot=objected, by=demo.accounts["facilitatrice"], answer=objection["answer"]
-                )
     if past:
         Consultation.objects.filter(pk=consultation.pk).update(opens_at=opens, closes_at=closes)
+        # A secret ballot's objections are answered after the close (ballots.objection_answer).
+        for objection in objections:
+            objected = next((b for b, reason in cast if reason == objection["reason"]), None)
+            if objected is not None:
+                with _clock(demo, closes + dt.timedelta(minutes=30)):
+                    ballots.objection_answer(
+                        ballot=objected,
+                        by=demo.accounts["facilitatrice"],
+                        answer=objection["answer"],
+                    )
         sealed = closes + dt.timedelta(minutes=1)
         with _clock(demo, sealed):
             consultations_seal_due.call()  # the worker's job: freezes the result, tells voters

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from riposte.initiatives.hooks import Action
 from riposte.initiatives.models import Initiative
+from riposte.norms.models import IN_FORCE
 
 
 def propose_from_initiative(initiative: Initiative, agent: Any) -> Action | None:
@@ -18,8 +19,13 @@ def propose_from_initiative(initiative: Initiative, agent: Any) -> Action | None
     Once a norm is linked, the action leads to it."""
     if not getattr(agent, "is_authenticated", False) or initiative.is_draft:
         return None
-    # Once a norm of the register answers the need, the way to it rather than a second one.
-    linked = initiative.norms.order_by("-created_at", "-id").first()  # type: ignore[attr-defined]
+    # Once a norm in force answers the need, the way to it rather than a second one (a
+    # withdrawn or expired one leaves the need open: it may be proposed again).
+    linked = (
+        initiative.norms.filter(status__in=IN_FORCE)  # type: ignore[attr-defined]
+        .order_by("-created_at", "-id")
+        .first()
+    )
     if linked is not None:
         label = _("In the register: “%(title)s”") % {"title": linked.title}
         return Action(label=label, url=linked.get_absolute_url())

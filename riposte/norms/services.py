@@ -149,6 +149,12 @@ def norm_propose(
         raise ValidationError(
             {"sunset_on": _("A temporary authorisation needs its sunset or review date.")}
         )
+    if status == NormStatus.DEBATE and data.sunset_on is not None:
+        # Wished for, it is not in force: nothing lapses (a temporary one put up for debate
+        # keeps its sunset, LAPSING).
+        raise ValidationError(
+            {"sunset_on": _("A norm wished for is not in force yet: it has no sunset date.")}
+        )
     norm = Norm(proposed_by=by, status=status)
     _apply(norm, data)
     norm.full_clean(exclude=["proposed_by", "origin_event"])
@@ -366,6 +372,12 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
             ) % {"n": eligible}
     if norm.status in (NormStatus.WITHDRAWN, NormStatus.EXPIRED):
         errors["question"] = _("This norm is no longer in force: there is nothing to consult on.")
+    elif norm.lapses_on and timezone.localtime(data.closes_at).date() > norm.lapses_on:
+        # Or it would lapse while the votes still run, and no decision could keep it.
+        errors["closes_at"] = _(
+            "This authorisation lapses on %(date)s: close the consultation by then, so that a "
+            "decision can keep it."
+        ) % {"date": formats.date_format(norm.lapses_on, "DATE_FORMAT")}
     if Consultation.objects.filter(norm=norm, sealed_at__isnull=True).exists():
         errors["question"] = _("A consultation is already running on this norm.")
     if errors:
@@ -410,6 +422,43 @@ OUTCOME_STATUS = {
 }
 
 
+def _why_the_decision_waits(norm: Norm, consultation: Consultation | None) -> str:
+    """Why a decision on the norm cannot be taken now ("" when it can): a consultation that is
+    not this norm's, still open or already decided on; another one still taking votes (they
+    would be moot); or objections not answered yet, of the chosen consultation or, when none is
+    chosen, of those closed and not decided on (choosing none does not skip them)."""
+    now = timezone.now()
+    if consultation is not None:
+        if consultation.norm_id != norm.pk:
+            return _("This consultation is about another norm.")
+        if not consultation.has_closed(now):
+            return _("Wait for the consultation to close before deciding.")
+        if Decision.objects.filter(consultation=consultation).exists():
+            return _("A decision was already recorded after this consultation.")
+    running = Consultation.objects.filter(norm=norm, closes_at__gt=now).order_by("closes_at")
+    if (first := running.first()) is not None:
+        when = formats.date_format(timezone.localtime(first.closes_at), "DATETIME_FORMAT")
+        return _("A consultation on this norm closes on %(date)s: decide after its close.") % {
+            "date": when
+        }
+    pending = (
+        [consultation]
+        if consultation is not None
+        else Consultation.objects.select_for_update().filter(
+            norm=norm, closes_at__lte=now, decision__isnull=True
+        )
+    )
+    if n := sum(ballots.unanswered(c) for c in pending):
+        return ngettext(
+            "%(n)d objection of this consultation is not answered yet: a facilitator "
+            "answers it before the decision.",
+            "%(n)d objections of this consultation are not answered yet: a facilitator "
+            "answers them before the decision.",
+            n,
+        ) % {"n": n}
+    return ""
+
+
 @transaction.atomic
 def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
     """A decision-maker records the outcome: keep, adapt (with the new text) or withdraw, why,
@@ -434,30 +483,11 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
         elif data.next_review_on <= today:
             errors["next_review_on"] = _("The next review must be a date after today.")
     consultation = data.consultation
-    now = timezone.now()
-    running = Consultation.objects.filter(norm=norm, closes_at__gt=now).order_by("closes_at")
     if consultation is not None:
         # Locked as objection_answer locks it: no answer slips in while the decision is taken.
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if consultation.norm_id != norm.pk:
-            errors["consultation"] = _("This consultation is about another norm.")
-        elif not consultation.has_closed():
-            errors["consultation"] = _("Wait for the consultation to close before deciding.")
-        elif Decision.objects.filter(consultation=consultation).exists():
-            errors["consultation"] = _("A decision was already recorded after this consultation.")
-        elif n := ballots.unanswered(consultation):
-            errors["consultation"] = ngettext(
-                "%(n)d objection of this consultation is not answered yet: a facilitator "
-                "answers it before the decision.",
-                "%(n)d objections of this consultation are not answered yet: a facilitator "
-                "answers them before the decision.",
-                n,
-            ) % {"n": n}
-    if "consultation" not in errors and (first := running.first()) is not None:
-        # A decision taken beside a consultation that still takes votes would make them moot.
-        errors["consultation"] = _(
-            "A consultation on this norm closes on %(date)s: decide after its close."
-        ) % {"date": formats.date_format(timezone.localtime(first.closes_at), "DATETIME_FORMAT")}
+    if wait := _why_the_decision_waits(norm, consultation):
+        errors["consultation"] = wait
     if (
         norm.status in (NormStatus.WITHDRAWN, NormStatus.EXPIRED)
         and data.outcome == Outcome.WITHDRAW

@@ -53,10 +53,6 @@ def _admit(user: Any, session: Any, workshop_id: int) -> Admission:
     return Admission(workshop.revision, guest_id=guest_id)
 
 
-def _revision(workshop_id: int) -> int | None:
-    return Workshop.objects.filter(pk=workshop_id).values_list("revision", flat=True).first()
-
-
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     group = ""
     guest_id: int | None = None
@@ -71,15 +67,19 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             return
         self.guest_id = admission.guest_id
         self.group = group_name(workshop_id)
-        # Joined before the revision is sent: a change committed in between reaches the page
-        # as an event, and the page ignores it if its board already has it.
+        # Joined before the revision is read: a change committed in between reaches the page
+        # as an event, and the page ignores it if its board already has it. Admitted again
+        # after joining, for the same reason: a guest's link renewed in between sent its
+        # "revoked" before this socket could hear it.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        revision = await database_sync_to_async(_revision)(workshop_id)
-        if revision is None:  # deleted in between
-            await self.close(code=NOT_FOUND)
+        again = await database_sync_to_async(_admit)(
+            self.scope.get("user"), self.scope.get("session"), workshop_id
+        )
+        if again.revision is None:  # deleted, or the guest's link renewed, in between
+            await self.close(code=REVOKED if self.guest_id else again.close_code)
             return
-        await self.send_json({"type": "hello", "revision": revision})
+        await self.send_json({"type": "hello", "revision": again.revision})
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """The page has nothing to say: its writes go through HTTP, where the rules are."""

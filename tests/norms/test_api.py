@@ -396,7 +396,8 @@ def test_a_choice_of_another_method_is_refused(agent, facilitator) -> None:
 
 def test_consent_objection_needs_a_reason(agent, facilitator) -> None:
     norm = make_norm(by=agent)
-    consultation = make_consultation(norm=norm, by=facilitator, method=Method.CONSENT)
+    # Public: its objections are answered while it runs (a secret one's after its close).
+    consultation = make_consultation(norm=norm, by=facilitator, method=Method.CONSENT, secret=False)
     client = _bearer(agent)
 
     _refused(_vote(client, norm.pk, "objection"), "reason")
@@ -499,7 +500,6 @@ def test_a_secret_objection_is_shown_without_its_author(agent, facilitator, clie
     consultation = make_consultation(norm=norm, by=facilitator, method=Method.CONSENT)
     vote_cast(consultation=consultation, agent=agent, choice="objection",
               reason="Personne ne vérifie les montants.")  # fmt: skip
-    objection_answer(ballot=Ballot.objects.get(), by=facilitator, answer="Un contrôle mensuel.")
     client = client_for("moderator")
 
     running = client.get(f"/api/norms/{norm.pk}").json()["consultations"][0]
@@ -507,6 +507,7 @@ def test_a_secret_objection_is_shown_without_its_author(agent, facilitator, clie
     assert "Personne ne vérifie" not in client.get(f"/api/norms/{norm.pk}").content.decode()
 
     close(consultation)
+    objection_answer(ballot=Ballot.objects.get(), by=facilitator, answer="Un contrôle mensuel.")
     response = client.get(f"/api/norms/{norm.pk}")
     shown = response.json()["consultations"][0]
     assert shown["objections"] == [{"reason": "Personne ne vérifie les montants.",

@@ -36,9 +36,12 @@ def norms(agent, today) -> dict[str, Norm]:
         "withdrawn": make_norm(by=agent, title="Signature sans second visa", review_on=today + dt.timedelta(days=20)),
         "expired": make_norm(by=agent, title="Badge d'accès prêté", status=NormStatus.TEMPORARY,
                              sunset_on=today + dt.timedelta(days=30)),
-        "debated": make_norm(by=agent, title="Horaires décalés", sunset_on=today + dt.timedelta(days=50)),
-        "kept": make_norm(by=agent, title="Horaires d'été", sunset_on=today + dt.timedelta(days=60)),
+        "debated": make_norm(by=agent, title="Horaires décalés", status=NormStatus.TEMPORARY,
+                             sunset_on=today + dt.timedelta(days=50)),
+        "kept": make_norm(by=agent, title="Horaires d'été", status=NormStatus.TEMPORARY,
+                          sunset_on=today + dt.timedelta(days=60)),
     }  # fmt: skip
+    Norm.objects.filter(pk=made["debated"].pk).update(status=NormStatus.DEBATE)
     Norm.objects.filter(pk=made["kept"].pk).update(status=NormStatus.SUSTAINED)
     Norm.objects.filter(pk=made["withdrawn"].pk).update(status=NormStatus.WITHDRAWN)
     Norm.objects.filter(pk=made["expired"].pk).update(status=NormStatus.EXPIRED)

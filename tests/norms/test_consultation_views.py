@@ -365,26 +365,29 @@ def objection(norm, facilitator, agent) -> Ballot:
     )
 
 
-def test_a_secret_objection_is_the_facilitators_until_the_close_then_everyones(
+def test_a_secret_objection_is_shown_and_answered_after_the_close(
     client_for, objection, norm, facilitator
 ):
-    """Shown live beside the turnout, an objection would tell who raised it (the last voter)."""
-    panel = _panel(_page(client_for("moderator"), norm))
+    """Seen live, beside the turnout and the audit log's times of who voted, an objection would
+    tell who raised it: nobody sees it before the close, the facilitators included."""
     assert objection.consultation.secret
-    assert "Trop risqué." not in panel
-    assert "Secret ballot: the objections and their answers are shown after the close." in panel
-    assert "answer this objection" not in panel.lower()  # the form is the facilitators'
-
+    for role in ("moderator", "facilitator"):
+        panel = _panel(_page(client_for(role), norm))
+        assert "Trop risqué." not in panel
+        assert "Secret ballot: the objections and their answers are shown after the close." in panel
+        assert "answer this objection" not in panel.lower()
     client = client_for("facilitator")
+    answer = reverse("norms:objection-answer", args=[objection.pk])
+    response = client.post(answer, {"answer": "Trop tôt."})
+    assert response.status_code == 400
+    objection.refresh_from_db()
+    assert objection.answer == ""
+
+    close(objection.consultation)
     panel = _panel(_page(client, norm))
     assert "Trop risqué." in panel and "Not answered yet." in panel
-    assert "Until the close, only the facilitators see the objections" in panel
-    assert "Célia Navarro" not in panel  # not among the objections, nor among the voters
     assert "Answer this objection" in panel
-    response = client.post(
-        reverse("norms:objection-answer", args=[objection.pk]),
-        {"answer": "Le seuil est abaissé à 800 €."},
-    )
+    response = client.post(answer, {"answer": "Le seuil est abaissé à 800 €."})
 
     assert response.status_code == 302
     assert response["Location"] == f"{norm.get_absolute_url()}#objection-{objection.pk}"
@@ -393,7 +396,6 @@ def test_a_secret_objection_is_the_facilitators_until_the_close_then_everyones(
         "Le seuil est abaissé à 800 €.",
         facilitator,
     )
-    close(objection.consultation)
     panel = _panel(_page(client_for("moderator"), norm))
     assert "Trop risqué." in panel and "Le seuil est abaissé à 800 €." in panel
     assert "Fanny Lebon" in panel  # who answered is public
@@ -424,6 +426,9 @@ def test_an_objection_is_answered_after_the_close_until_the_decision(
     response = decider.post(decide, _decision(consultation=str(consultation.pk)))
     assert response.status_code == 200  # the form again, as for every refused decision
     assert "1 objection of this consultation is not answered yet" in response.content.decode()
+    # Choosing no consultation does not skip its objections.
+    response = decider.post(decide, _decision(consultation=""))
+    assert "1 objection of this consultation is not answered yet" in response.content.decode()
     assert not Decision.objects.exists()
     panel = _panel(_page(client_for("moderator"), norm))
     assert "1 objection not answered yet" in panel
@@ -443,6 +448,7 @@ def test_an_objection_is_answered_after_the_close_until_the_decision(
 
 
 def test_an_empty_answer_is_refused_on_the_page(client_for, objection):
+    close(objection.consultation)
     response = client_for("facilitator").post(
         reverse("norms:objection-answer", args=[objection.pk]), {"answer": "  "}
     )

@@ -319,3 +319,15 @@ def test_a_new_agent_debates_on_the_page(norm) -> None:
     assert f'action="{endorse}"' in _page(colleague.get(norm.get_absolute_url()))
     colleague.post(endorse)
     assert Endorsement.objects.filter(agent=bruno, argument=argument).count() == 1
+
+
+def test_an_author_cannot_endorse_their_own_argument_even_through_htmx(client_for, norm, agent):
+    argument = argument_add(norm=norm, by=agent, side="pour", title="Le mien")
+    url = reverse("norms:endorse", args=[argument.pk])
+
+    fragment = client_for("agent").post(url, {"convinced": "1"}, headers={"HX-Request": "true"})
+
+    assert fragment.status_code == 400
+    html = fragment.content.decode()
+    assert "<html" not in html and "0 agents convinced" in html and "<button" not in html
+    assert not Endorsement.objects.exists()

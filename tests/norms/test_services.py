@@ -379,3 +379,20 @@ def test_an_adapted_version_and_an_opened_consultation_are_said_in_the_readers_l
     assert (version.decision, version.note) == (made, "")
     with translation.override("fr"):
         assert change.get_cause_display() == "une consultation s'est ouverte"
+
+
+def test_a_norm_wished_for_has_no_sunset(agent):
+    with pytest.raises(ValidationError) as refused:
+        make_norm(by=agent, sunset_on=TODAY() + dt.timedelta(days=30))
+    assert "no sunset date" in str(refused.value)
+
+
+def test_a_consultation_closes_before_the_authorisation_lapses(facilitator):
+    """Else the worker would let it lapse while the votes still run, and no decision keep it."""
+    norm = make_norm(by=facilitator, status=NormStatus.TEMPORARY,
+                     sunset_on=TODAY() + dt.timedelta(days=5))  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        make_consultation(norm=norm, by=facilitator,
+                          closes_at=timezone.now() + dt.timedelta(days=6))  # fmt: skip
+    assert "close the consultation by then" in str(refused.value)
+    make_consultation(norm=norm, by=facilitator, closes_at=timezone.now() + dt.timedelta(days=4))

@@ -557,3 +557,18 @@ def test_the_admin_never_shows_a_secret_ballot(client_for, agent, facilitator, m
     assert admin.post(f"/admin/norms/consultation/{consultation.pk}/delete/").status_code == 403
     assert _page(admin.get(f"/admin/norms/norm/{norm.pk}/change/"))
     assert admin.get("/admin/norms/norm/add/").status_code == 403
+
+
+def test_a_withdrawn_norm_leaves_the_need_open_to_a_new_proposal(client_for, agent) -> None:
+    initiative = _needs_authorisation(agent)
+    norm = make_norm(by=agent, title="Contacter une association")
+    norm.initiatives.add(initiative)
+    client = client_for("agent")
+    assert "In the register: “Contacter une association”" in _page(
+        client.get(initiative.get_absolute_url())
+    )
+
+    Norm.objects.filter(pk=norm.pk).update(status=NormStatus.WITHDRAWN)
+
+    page = _page(client.get(initiative.get_absolute_url()))
+    assert "Propose this authorisation to the register" in page
