@@ -444,7 +444,8 @@ def _why_the_decision_waits(norm: Norm, consultation: Consultation | None) -> st
     pending = (
         [consultation]
         if consultation is not None
-        else Consultation.objects.select_for_update().filter(
+        # of: the "no decision" join is an outer one, which PostgreSQL cannot lock.
+        else Consultation.objects.select_for_update(of=("self",)).filter(
             norm=norm, closes_at__lte=now, decision__isnull=True
         )
     )
