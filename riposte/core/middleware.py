@@ -13,7 +13,19 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def _page_above(path: str) -> str:
+    """The address one level up (/norms/17/testimonies/ → /norms/17/), if it is one of ours;
+    typed in the address bar, the form's address comes with no referer."""
+    above = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(above)
+    except Resolver404:
+        return ""
+    return above
 
 
 class FormAddressMiddleware:
@@ -27,7 +39,7 @@ class FormAddressMiddleware:
             return response
         back = request.headers.get("referer", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            back = ""
+            back = _page_above(request.path)
         page = render(request, "405.html", {"back": back}, status=405)
         page["Allow"] = response.get("Allow", "POST")
         return page

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,7 +132,8 @@ class Results:
     # Objections that no facilitator has answered yet (consent method).
     unanswered: int
     # The answer that won: the most "for/against" (a tie is "tie"); under consent, "consent"
-    # when nobody objected, else "objection" (the objections and their answers are then shown).
+    # when nobody objected, else "objection" (the objections and their answers are then shown);
+    # "none" when nobody voted.
     outcome: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -154,7 +156,9 @@ def results_compute(consultation: Consultation) -> Results:
     voters = Voter.objects.filter(consultation=consultation).count()
     eligible = Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation)).count()
     unanswered = sum(1 for b in ballots if b["choice"] == Choice.OBJECTION and not b["answer"])
-    if consultation.method == Method.CONSENT:
+    if not voters:
+        outcome = "none"  # not a tie, nor a consent: nobody answered
+    elif consultation.method == Method.CONSENT:
         outcome = "objection" if counts[Choice.OBJECTION] else "consent"
     elif counts[Choice.FOR] == counts[Choice.AGAINST]:
         outcome = "tie"
@@ -198,11 +202,27 @@ def consultation_seal(*, consultation: Consultation) -> bool:
     return True
 
 
+def undecided(norm_id: int) -> QuerySet[Consultation]:
+    """The norm's consultations that closed and await a decision: those closed after its latest
+    decision. A decision settles every consultation before it, whether its form named one or
+    not, so that none waits forever."""
+    closed = Consultation.objects.filter(norm_id=norm_id, closes_at__lte=timezone.now())
+    latest = (
+        Decision.objects.filter(norm_id=norm_id)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return closed if latest is None else closed.filter(closes_at__gt=latest)
+
+
 def may_answer(consultation: Consultation) -> bool:
     """Objections are answered until a decision follows the consultation: an objection raised in
     its last minutes is answered after the close, and the decision waits for it
     (services.decision_record)."""
-    return not Decision.objects.filter(consultation=consultation).exists()
+    return not Decision.objects.filter(
+        norm_id=consultation.norm_id, created_at__gte=consultation.closes_at
+    ).exists()
 
 
 @transaction.atomic

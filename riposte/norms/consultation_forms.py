@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from riposte.directory.models import Role, Service
+from riposte.norms import ballots
 from riposte.norms.models import Consultation, Electorate, Method, Norm, Outcome
 from riposte.norms.models.consultations import QUESTION_MAX, REASON_MAX
 from riposte.norms.models.register import TEXT_MAX
@@ -76,12 +77,24 @@ class ConsultationForm(forms.Form):
         initial=True,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, norm: Norm | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        lapses_on = norm.lapses_on if norm is not None else None
+        if lapses_on is not None:
+            # Said before it is refused (services.consultation_open).
+            self.fields["closes_at"].help_text = _(
+                "This authorisation lapses on %(date)s: the consultation closes the day before "
+                "at the latest, so that a decision can keep it."
+            ) % {"date": formats.date_format(lapses_on, "DATE_FORMAT")}
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)
+            closes = now + dt.timedelta(days=CONSULTATION_DAYS)
+            if lapses_on is not None and closes.date() >= lapses_on:
+                # The day before the sunset, at noon: the decision then has its last afternoon.
+                noon = dt.datetime.combine(lapses_on - dt.timedelta(days=1), dt.time(12))
+                closes = max(now, timezone.make_aware(noon))
             self.initial.setdefault("opens_at", now)
-            self.initial.setdefault("closes_at", now + dt.timedelta(days=CONSULTATION_DAYS))
+            self.initial.setdefault("closes_at", closes)
 
     def to_data(self) -> ConsultationData:
         d = self.cleaned_data
@@ -153,9 +166,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, norm: Norm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The consultations that closed and have not been decided on yet, latest first.
-        closed = Consultation.objects.filter(
-            norm=norm, closes_at__lte=timezone.now(), decision__isnull=True
-        ).order_by("-closes_at", "-id")
+        closed = ballots.undecided(norm.pk).order_by("-closes_at", "-id")
         field = self.fields["consultation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = closed

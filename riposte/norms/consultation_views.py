@@ -49,6 +49,7 @@ OUTCOME_LABELS = {
     "tie": gettext_lazy("Tie between “for” and “against”"),
     "consent": gettext_lazy("Consent: nobody objected"),
     "objection": gettext_lazy("Objections were raised"),
+    "none": gettext_lazy("Nobody voted"),
 }
 
 
@@ -90,7 +91,7 @@ def consultation_open(request: AgentRequest, pk: int) -> HttpResponse:
     norm = get_object_or_404(Norm, pk=pk)
     if not rules.can_open_consultation(request.user):
         raise PermissionDenied
-    form = ConsultationForm(request.POST or None)
+    form = ConsultationForm(request.POST or None, norm=norm)
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_open(
@@ -242,6 +243,7 @@ def consultation_panel(
         rules.can_open_consultation(agent)
         and norm.status in IN_FORCE
         and not Consultation.objects.filter(norm=norm, sealed_at__isnull=True).exists()
+        and not ballots.undecided(norm.pk).exists()
     )
     panel: dict[str, Any] = {"consultation": consultation, "can_open": can_open}
     if consultation is None:
@@ -323,11 +325,7 @@ def decision_panel(request: HttpRequest, norm: Norm) -> dict[str, Any]:
     """For decision-makers: the link to the decision form, and what awaits a decision."""
     if not rules.can_decide(request.user):
         return {"can_decide": False}
-    awaiting = (
-        Consultation.objects.filter(norm=norm, closes_at__lte=timezone.now(), decision__isnull=True)
-        .order_by("-closes_at")
-        .first()
-    )
+    awaiting = ballots.undecided(norm.pk).order_by("-closes_at").first()
     last = Decision.objects.filter(norm=norm).order_by("-decided_on", "-id").first()
     return {
         "can_decide": True,

@@ -372,14 +372,20 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
             ) % {"n": eligible}
     if norm.status in (NormStatus.WITHDRAWN, NormStatus.EXPIRED):
         errors["question"] = _("This norm is no longer in force: there is nothing to consult on.")
-    elif norm.lapses_on and timezone.localtime(data.closes_at).date() > norm.lapses_on:
-        # Or it would lapse while the votes still run, and no decision could keep it.
+    elif norm.lapses_on and timezone.localtime(data.closes_at).date() >= norm.lapses_on:
+        # Or it would lapse while the votes still run, or the day they end, before a decision
+        # could keep it.
         errors["closes_at"] = _(
-            "This authorisation lapses on %(date)s: close the consultation by then, so that a "
-            "decision can keep it."
+            "This authorisation lapses on %(date)s: close the consultation the day before at the "
+            "latest, so that a decision can keep it."
         ) % {"date": formats.date_format(norm.lapses_on, "DATE_FORMAT")}
     if Consultation.objects.filter(norm=norm, sealed_at__isnull=True).exists():
         errors["question"] = _("A consultation is already running on this norm.")
+    elif ballots.undecided(norm.pk).exists():
+        # Its results and objections stay on the norm's page until the decision.
+        errors["question"] = _(
+            "The last consultation awaits its decision: a new one opens after it."
+        )
     if errors:
         raise ValidationError(errors)
     consultation = Consultation.objects.create(
@@ -433,7 +439,7 @@ def _why_the_decision_waits(norm: Norm, consultation: Consultation | None) -> st
             return _("This consultation is about another norm.")
         if not consultation.has_closed(now):
             return _("Wait for the consultation to close before deciding.")
-        if Decision.objects.filter(consultation=consultation).exists():
+        if not ballots.undecided(norm.pk).filter(pk=consultation.pk).exists():
             return _("A decision was already recorded after this consultation.")
     running = Consultation.objects.filter(norm=norm, closes_at__gt=now).order_by("closes_at")
     if (first := running.first()) is not None:
@@ -441,22 +447,16 @@ def _why_the_decision_waits(norm: Norm, consultation: Consultation | None) -> st
         return _("A consultation on this norm closes on %(date)s: decide after its close.") % {
             "date": when
         }
-    pending = (
-        [consultation]
-        if consultation is not None
-        # of: the "no decision" join is an outer one, which PostgreSQL cannot lock.
-        else Consultation.objects.select_for_update(of=("self",)).filter(
-            norm=norm, closes_at__lte=now, decision__isnull=True
-        )
-    )
-    if n := sum(ballots.unanswered(c) for c in pending):
-        return ngettext(
-            "%(n)d objection of this consultation is not answered yet: a facilitator "
-            "answers it before the decision.",
-            "%(n)d objections of this consultation are not answered yet: a facilitator "
-            "answers them before the decision.",
-            n,
-        ) % {"n": n}
+    # Every consultation this decision settles (ballots.undecided), the chosen one among them.
+    for pending in ballots.undecided(norm.pk).select_for_update().order_by("closes_at", "pk"):
+        if n := ballots.unanswered(pending):
+            return ngettext(
+                "%(n)d objection of the consultation “%(question)s” is not answered yet: a "
+                "facilitator answers it before the decision.",
+                "%(n)d objections of the consultation “%(question)s” are not answered yet: a "
+                "facilitator answers them before the decision.",
+                n,
+            ) % {"n": n, "question": pending.question}
     return ""
 
 

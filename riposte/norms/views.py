@@ -96,7 +96,8 @@ def _prefill(initiative: Initiative) -> dict[str, Any]:
     """A first draft of the norm from what the initiative says it needs: the agent reworks it."""
     need = initiative.authorisation.strip()
     first_line = need.splitlines()[0] if need else initiative.title
-    title = first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
+    # Cut between words: a title cut mid-word would be saved as it is.
+    title = first_line if len(first_line) <= 120 else first_line[:119].rsplit(" ", 1)[0] + "…"
     return {
         "title": title,
         "text": need,

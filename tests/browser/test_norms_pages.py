@@ -137,3 +137,16 @@ def test_an_agent_votes_with_the_keyboard_alone(page: Page, site_url, norms):
     consultation = debated.consultations.get()
     ballot = Ballot.objects.get(consultation=consultation)
     assert ballot.choice == Choice.AGAINST and ballot.voter is None
+
+
+def test_a_refused_vote_takes_the_focus_to_its_reason(page: Page, site_url, norms):
+    """The refusal is far down a long page: the focus, and so the view, go to it."""
+    agent, debated = norms["moderator"], norms["debated"]
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, site_url, agent.email)
+    page.goto(f"{site_url}/norms/{debated.pk}/")
+    page.locator("#consultation form button[type=submit]").click()  # no answer chosen
+
+    expect(page.locator("#vote-error")).to_be_focused()
+    expect(page.locator("#vote-error")).to_be_in_viewport()
+    expect(page.locator("#vote-error")).to_contain_text("Choisissez l'une des réponses proposées.")

@@ -27,14 +27,17 @@ def test_a_forms_address_opened_as_a_page_says_so_and_leads_back(client_for):
     assert 'href="http://testserver/initiatives/">Back to the previous page' in page
 
 
-def test_a_referer_from_elsewhere_leads_home_instead(client_for):
+def test_without_a_referer_of_ours_it_leads_to_the_page_above(client_for):
+    """Typed in the address bar, there is no referer; one from elsewhere is not followed."""
     response = client_for("agent").get(
         reverse("notifications-read"), headers={"referer": "https://evil.example/x"}
     )
 
     page = response.content.decode()
     assert "evil.example" not in page
-    assert 'href="/">Back to the home page' in page
+    assert 'href="/notifications/">Back to the previous page' in page
+    # Nothing above that is a page: home.
+    assert 'href="/">Back to the home page' in client_for("agent").get("/auth/logout/").content.decode()
 
 
 def test_the_api_keeps_its_own_405(client_for):

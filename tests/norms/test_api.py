@@ -434,6 +434,9 @@ def test_the_vote_goes_to_the_running_consultation(agent, facilitator) -> None:
     old = make_consultation(norm=norm, by=facilitator)
     close(old)
     consultation_seal(consultation=old)
+    decision_record(norm=norm, by=_decider(), data=DecisionData(
+        outcome=Outcome.KEEP, rationale="Gardée.", decided_on=TODAY(),
+        next_review_on=TODAY() + dt.timedelta(days=30), consultation=old))  # fmt: skip
     running = make_consultation(norm=norm, by=facilitator, question="Et maintenant ?")
     assert _vote(_bearer(agent), norm.pk, "pour").status_code == 201
     assert Voter.objects.get().consultation == running

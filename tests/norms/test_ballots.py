@@ -243,3 +243,7 @@ def test_a_consultation_closing_in_the_past_is_refused(facilitator):
         make_consultation(norm=make_norm(by=facilitator), by=facilitator,
                           opens_at=now - dt.timedelta(days=3), closes_at=now - dt.timedelta(days=1))  # fmt: skip
     assert "closes_at" in refused.value.message_dict
+
+
+def test_nobody_voted_is_not_a_tie(consultation):
+    assert results_compute(consultation).outcome == "none"

@@ -425,10 +425,10 @@ def test_an_objection_is_answered_after_the_close_until_the_decision(
 
     response = decider.post(decide, _decision(consultation=str(consultation.pk)))
     assert response.status_code == 200  # the form again, as for every refused decision
-    assert "1 objection of this consultation is not answered yet" in response.content.decode()
+    assert "1 objection of the consultation “Faut-il garder cette délégation ?” is not answered yet" in response.content.decode()
     # Choosing no consultation does not skip its objections.
     response = decider.post(decide, _decision(consultation=""))
-    assert "1 objection of this consultation is not answered yet" in response.content.decode()
+    assert "1 objection of the consultation “Faut-il garder cette délégation ?” is not answered yet" in response.content.decode()
     assert not Decision.objects.exists()
     panel = _panel(_page(client_for("moderator"), norm))
     assert "1 objection not answered yet" in panel
@@ -629,3 +629,14 @@ def test_a_reason_too_long_is_refused_with_its_own_message_and_kept(client_for, 
     assert "A reason is limited to 2,000 characters." in html
     assert reason in html  # the text typed comes back
     assert not Ballot.objects.exists()
+
+
+def test_the_form_closes_by_default_before_the_authorisation_lapses(client_for, facilitator):
+    sunset = timezone.localdate() + dt.timedelta(days=5)
+    norm = make_norm(by=facilitator, status=NormStatus.TEMPORARY, sunset_on=sunset)
+
+    response = client_for("facilitator").get(reverse("norms:consultation-open", args=[norm.pk]))
+
+    closes = response.context["form"]["closes_at"].value()
+    assert (closes.date(), closes.hour) == (sunset - dt.timedelta(days=1), 12)
+    assert "the consultation closes the day before at the latest" in response.content.decode()

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from riposte.core.models import AuditEntry, Notification
 from riposte.directory.models import Agent, Commune, Role, Service, Site
 from riposte.norms.announcements import scope_agents
-from riposte.norms.ballots import vote_cast
+from riposte.norms.ballots import consultation_seal, vote_cast
 from riposte.norms.models import (
     Argument,
     Consultation,
@@ -391,8 +391,22 @@ def test_a_consultation_closes_before_the_authorisation_lapses(facilitator):
     """Else the worker would let it lapse while the votes still run, and no decision keep it."""
     norm = make_norm(by=facilitator, status=NormStatus.TEMPORARY,
                      sunset_on=TODAY() + dt.timedelta(days=5))  # fmt: skip
+    sunset_day = timezone.make_aware(dt.datetime.combine(norm.sunset_on, dt.time(9)))
     with pytest.raises(ValidationError) as refused:
-        make_consultation(norm=norm, by=facilitator,
-                          closes_at=timezone.now() + dt.timedelta(days=6))  # fmt: skip
-    assert "close the consultation by then" in str(refused.value)
-    make_consultation(norm=norm, by=facilitator, closes_at=timezone.now() + dt.timedelta(days=4))
+        make_consultation(norm=norm, by=facilitator, closes_at=sunset_day)
+    assert "close the consultation the day before at the latest" in str(refused.value)
+    make_consultation(norm=norm, by=facilitator, closes_at=sunset_day - dt.timedelta(days=1))
+
+
+def test_a_new_consultation_waits_for_the_last_ones_decision(facilitator, decision_maker):
+    """Else the page would show the new one, and the last one's objections nobody answered
+    would drop out of sight; a decision, with or without naming it, settles it."""
+    norm = make_norm(by=facilitator)
+    consultation_seal(consultation=close(make_consultation(norm=norm, by=facilitator)))
+    with pytest.raises(ValidationError) as refused:
+        make_consultation(norm=norm, by=facilitator, question="Encore ?")
+    assert "awaits its decision" in str(refused.value)
+
+    decision_record(norm=norm, by=decision_maker, data=decision())  # no consultation named
+
+    assert make_consultation(norm=norm, by=facilitator, question="Encore ?").question == "Encore ?"
