@@ -93,14 +93,21 @@ class AuditEntry(models.Model):
     """Who changed what, when: written for every sensitive change, never edited."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
-    action = models.CharField(max_length=100)
-    content_type = models.ForeignKey(ContentType, models.SET_NULL, null=True, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=300, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=100)
+    content_type = models.ForeignKey(
+        ContentType, models.SET_NULL, null=True, blank=True, verbose_name=_("kind of object")
+    )
+    object_id = models.CharField(_("object's id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-at"]
