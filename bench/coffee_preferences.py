@@ -20,8 +20,8 @@ The wishes are drawn with `--wish-seed`, independently of service, site and each
 Why these shares: they are an assumption, not a measure (no members' figures are available
 here). The form's defaults are "two" and "surprise" (models.Membership); the assumption is that
 most members keep a default and a minority changes each setting. The options let anyone try
-other spreads. The share of trios got depends on `--three` above all: the engine pairs without
-the wishes, and step 1 only joins pairs whose two members asked for three.
+other spreads. Before step 1a (re-pairing the askers), the share of trios got followed `--three`:
+the engine pairs without the wishes, and step 1 only joins pairs whose two members asked.
 
 `--shape` (default: both of coffee_generate's): in "departement" the engine's groups already
 meet nearly every "other sites / other services"; "concentrated" (headquarters at 60 %) is where

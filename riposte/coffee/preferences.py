@@ -2,19 +2,24 @@
 
 The engine (engine.py) maximises the issue's fixed objective and knows nothing of what each
 member asked for; its contract, the CLI and the benchmark stay as they are. This pass changes its
-groups as little as it can, in two steps, and keeps what the engine guarantees: nobody twice,
+groups as little as it can, in three steps, and keeps what the engine guarantees: nobody twice,
 nobody lost (the unplaced stay unplaced, for the engine's reasons), no pair that met within the
 cooldown or where one excluded the other.
 
+1a. **Askers together.** The engine pairs without the wishes, so a member who asked for three
+   is mostly paired with one who asked for two. Such pairs are taken in an order drawn with the
+   seed, and each is exchanged with another such pair, (A, a) + (B, b) → (A, B) + (a, b), when
+   both new pairs are allowed: among up to CANDIDATES of them, the exchange that scores most.
+   m such pairs give m // 2 pairs of askers when nothing forbids (bench/README.md §6: the share
+   of askers who get a trio went from about the share who ask to nearly all).
 1. **Group size.** A trio is made only of members who all asked for three; the engine's own
-   trio, when the number placed is odd, may hold anyone, as before. Among the engine's pairs
-   whose two members both asked for three (k of them), the pairs that score least are dissolved
+   trio, when the number placed is odd, may hold anyone, as before. Among the pairs whose two
+   members both asked for three (k of them, the engine's and step 1a's), the pairs that score least are dissolved
    one by one, and each of their two members joins another such pair: the two pairs where they
    add the most score, among up to CANDIDATES drawn with the seed (all of them when there are
    no more). k pairs make 2 * (k // 3) trios, and k % 3 pairs stay pairs. When a member fits
    in no pair (every one holds somebody they met within the cooldown or excluded), nothing
-   moves: the pair stays a pair and may still take someone in. A member who asked for three but
-   is paired with one who asked for two stays in a pair: the other asked for two.
+   moves: the pair stays a pair and may still take someone in.
 2. **Whom to meet.** "sites": nobody else in the group works on the same site; "services":
    nobody else belongs to the same service (the same full path); "surprise": nothing beyond the
    engine's objective. A site or a service that is not known (empty) is the same as nobody's.
@@ -54,6 +59,10 @@ __all__ = [
 # How many other pairs (step 1) or members (step 2) are looked at for one move: enough to find
 # one in practice, few enough that a round of 100,000 stays linear.
 CANDIDATES = 200
+# Step 1a looks at fewer: nearly every exchange is allowed, and it runs for each such pair (a
+# fifth of the members when 30 % ask for three). At 100,000 agents, 200 took about 5 s of the
+# pass on one core, 32 about 1 s, for the same share of trios (bench/coffee_preferences.py).
+ASKER_CANDIDATES = 32
 
 
 class Meet(StrEnum):
@@ -115,6 +124,7 @@ class Grouping:
     counts: Counts
     trios_made: int  # by step 1
     swaps: int  # by step 2
+    askers_paired: int = 0  # pairs of askers made by step 1a
 
     @property
     def score(self) -> int:
@@ -147,6 +157,7 @@ def preferences_apply(
     A member without a wish asked for two and a surprise."""
     state = _State(pairing, agents, wishes, forbidden)
     rng = random.Random(seed)
+    paired = state.pair_askers(rng, min(candidates, ASKER_CANDIDATES))
     made = state.form_trios(rng, candidates)
     swaps = state.repair(rng, candidates)
     groups = sorted((sorted(g, key=_id_key) for g in state.groups), key=lambda g: _id_key(g[0]))
@@ -157,6 +168,7 @@ def preferences_apply(
         counts=state.counts(),
         trios_made=made,
         swaps=swaps,
+        askers_paired=paired,
     )
 
 
@@ -229,6 +241,44 @@ class _State:
 
     def wants_three(self, x: AgentId) -> bool:
         return self.wish[x].size == 3
+
+    # --- step 1a: those who asked for three, together -----------------------------------------
+
+    def pair_askers(self, rng: random.Random, candidates: int) -> int:
+        """The engine pairs without the wishes, so most who asked for three are paired with one
+        who asked for two. Two such pairs, (A, a) and (B, b), become (A, B) and (a, b) when both
+        new pairs are allowed: among up to `candidates` other such pairs (ASKER_CANDIDATES), the
+        one whose exchange scores most. Returns the pairs of askers made; step 1 then makes trios of them."""
+        pending = [
+            i
+            for i, g in enumerate(self.groups)
+            if len(g) == 2 and not self.open[i] and sum(self.wants_three(x) for x in g) == 1
+        ]
+        rng.shuffle(pending)
+        made = 0
+        while pending:
+            i = pending.pop()
+            asker, other = self._asker_first(self.groups[i])
+            # The last ones of a shuffled list: a sample, removed from the end at little cost.
+            window = pending[-candidates:]
+            best: tuple[int, int] | None = None
+            for k, j in enumerate(window):
+                asker_j, other_j = self._asker_first(self.groups[j])
+                if self.allowed(asker, (asker_j,)) and self.allowed(other, (other_j,)):
+                    gain = self.pair_score(asker, asker_j) + self.pair_score(other, other_j)
+                    if best is None or gain > best[0]:
+                        best = (gain, k)
+            if best is None:
+                continue  # stays as it is
+            j = pending.pop(len(pending) - len(window) + best[1])
+            asker_j, other_j = self._asker_first(self.groups[j])
+            self.groups[i], self.groups[j] = [asker, asker_j], [other, other_j]
+            made += 1
+        return made
+
+    def _asker_first(self, pair: list[AgentId]) -> tuple[AgentId, AgentId]:
+        x, y = pair
+        return (x, y) if self.wants_three(x) else (y, x)
 
     # --- step 1: trios of those who asked for three -------------------------------------------
 

@@ -127,15 +127,32 @@ def test_a_pair_that_cannot_be_shared_out_stays_and_may_still_take_someone_in():
     assert grouping.trios_made == 2
 
 
-def test_who_asked_for_three_but_is_paired_with_who_asked_for_two_stays_in_a_pair():
-    agents = far_apart(6)
-    pairing = pairing_of(agents, (1, 2), (3, 4), (5, 6))
-    wishes = {1: THREE, 3: THREE, 5: THREE, 6: THREE}  # 2 and 4 asked for two
+def test_who_asked_for_three_is_paired_again_with_another_who_did():
+    """(1, 2), (3, 4), ... each of one who asked for three and one who did not: re-paired two by
+    two, the askers make three pairs, then two trios; the others stay in pairs."""
+    agents = far_apart(12)
+    pairing = pairing_of(agents, *((i, i + 1) for i in range(1, 12, 2)))
+    wishes = {i: THREE for i in range(1, 12, 2)}
 
     grouping = apply(agents, pairing, wishes)
 
-    assert as_sets(grouping) == as_sets(pairing)
-    assert (grouping.counts.asked_three, grouping.counts.got_three) == (4, 0)
+    assert grouping.askers_paired == 3
+    assert (grouping.counts.asked_three, grouping.counts.got_three) == (6, 6)
+    trios = [set(g) for g in grouping.groups if len(g) == 3]
+    assert len(trios) == 2 and set().union(*trios) == {1, 3, 5, 7, 9, 11}
+    assert {frozenset(g) for g in grouping.groups if len(g) == 2} <= {
+        frozenset(p) for p in combinations(range(2, 13, 2), 2)
+    }
+
+
+def test_an_asker_is_not_paired_again_into_a_forbidden_pair():
+    agents = far_apart(4)
+    pairing = pairing_of(agents, (1, 2), (3, 4))
+    wishes = {1: THREE, 3: THREE}
+
+    assert apply(agents, pairing, wishes, forbidden=[(1, 3)]).askers_paired == 0
+    assert apply(agents, pairing, wishes, forbidden=[(2, 4)]).askers_paired == 0
+    assert as_sets(apply(agents, pairing, wishes)) == {frozenset({1, 3}), frozenset({2, 4})}
 
 
 def test_the_engines_trio_when_the_count_is_odd_stays_whatever_its_members_asked():
@@ -347,13 +364,19 @@ def test_properties(instance, sizes_of_two):
     mixed = [g for g in grouping.groups if len(g) == 3 and any(wishes[x].size != 3 for x in g)]
     assert len(mixed) <= sum(len(g) == 3 for g in pairing.groups)
 
-    # The engine's pairs of two who asked for three make 2 * (k // 3) trios when nothing forbids.
+    # The engine's pairs of two who asked for three (k), and those of one who did (m): re-paired
+    # two by two, these give m // 2 more pairs of askers; k' pairs of askers make 2 * (k' // 3)
+    # trios when nothing forbids.
     k = sum(len(g) == 2 and all(wishes[x].size == 3 for x in g) for g in pairing.groups)
+    m = sum(len(g) == 2 and sum(wishes[x].size == 3 for x in g) == 1 for g in pairing.groups)
+    assert grouping.askers_paired <= m // 2
     trios = sum(len(g) == 3 for g in grouping.groups)
-    assert trios <= sum(len(g) == 3 for g in pairing.groups) + 2 * (k // 3)
+    engine_trios = sum(len(g) == 3 for g in pairing.groups)
+    assert trios <= engine_trios + 2 * ((k + grouping.askers_paired) // 3)
     if not forbidden:
-        assert trios == sum(len(g) == 3 for g in pairing.groups) + 2 * (k // 3)
-    assert grouping.trios_made == trios - sum(len(g) == 3 for g in pairing.groups)
+        assert grouping.askers_paired == m // 2
+        assert trios == engine_trios + 2 * ((k + m // 2) // 3)
+    assert grouping.trios_made == trios - engine_trios
 
     # Scores as the objective says.
     assert grouping.group_scores == tuple(
