@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from riposte.directory.models import Role
 from riposte.norms.ballots import vote_cast
@@ -54,6 +55,7 @@ def _answer_url(actors: dict[str, Any]) -> str:
         choice=Choice.OBJECTION,
         reason="Le seuil de 1 500 € est trop haut pour les petites communes.",
     )
+    close(consultation)  # a secret ballot's objections are answered after its close
     actors["made"] = f"{consultation.norm.get_absolute_url()}#objection-{ballot.pk}"
     return reverse("norms:objection-answer", args=[ballot.pk])
 
@@ -69,7 +71,7 @@ def _consultation_form(actors: dict[str, Any]) -> dict[str, str]:
     return {
         "question": "Faut-il garder cette délégation ?",
         "method": Method.VOTE,
-        "opens_at": "2020-01-01T09:00",
+        "opens_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "closes_at": "2099-12-31T18:00",
         "electorate": Electorate.ALL,
         "quorum": "0",

@@ -74,8 +74,8 @@ def _link_url(actors: dict[str, Any]) -> str:
 
 
 def _draft_initiative(actors: dict[str, Any]) -> str:
-    """Proposing from an initiative: from a draft, only its authors may (for others it does not
-    exist, as on its own page)."""
+    """Proposing from a draft initiative: nobody, its author included (the link would show the
+    draft on the norm's page); for the others it does not exist, as on its own page."""
     data = InitiativeData(
         title="Signer seul sous 1 500 €",
         problem="Chaque achat attend trois signatures.",
@@ -93,7 +93,7 @@ ROUTES: list[Route] = [
     Route("norms:propose", "GET", logged_in(200)),
     # An empty form is refused (200, with its errors): what matters is who gets that far.
     Route("norms:propose", "POST", logged_in(200), data={"title": ""}),
-    Route("norms:propose", "GET", {**logged_in(404), "agent": 200}, path=_draft_initiative),
+    Route("norms:propose", "GET", logged_in(404), path=_draft_initiative),
     Route("norms:detail", "GET", logged_in(200), path=_url("norms:detail")),
     Route("norms:versions", "GET", logged_in(200), path=_url("norms:versions")),
     # Its proposer reworks it while it is debated; the facilitators always.
