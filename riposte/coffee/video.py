@@ -13,7 +13,9 @@ from django.conf import settings
 
 
 def room_name(prefix: str = "riposte-cafe") -> str:
-    return f"{prefix}-{secrets.token_urlsafe(16).replace('_', '').replace('-', '').lower()}"
+    # 96 random bits in lowercase hex: always 24 characters a video provider takes as they are
+    # (url-safe base64 minus "_" and "-" was sometimes shorter than the test's 18).
+    return f"{prefix}-{secrets.token_hex(12)}"
 
 
 def room_url(room: str) -> str:
