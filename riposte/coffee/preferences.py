@@ -9,7 +9,8 @@ cooldown or where one excluded the other.
 1a. **Askers together.** The engine pairs without the wishes, so a member who asked for three
    is mostly paired with one who asked for two. Such pairs are taken in an order drawn with the
    seed, and each is exchanged with another such pair, (A, a) + (B, b) → (A, B) + (a, b), when
-   both new pairs are allowed: among up to CANDIDATES of them, the exchange that scores most.
+   both new pairs are allowed: among up to ASKER_CANDIDATES of them, the exchange that loses
+   least.
    m such pairs give m // 2 pairs of askers when nothing forbids (bench/README.md §6: the share
    of askers who get a trio went from about the share who ask to nearly all).
 1. **Group size.** A trio is made only of members who all asked for three; the engine's own
@@ -248,7 +249,7 @@ class _State:
         """The engine pairs without the wishes, so most who asked for three are paired with one
         who asked for two. Two such pairs, (A, a) and (B, b), become (A, B) and (a, b) when both
         new pairs are allowed: among up to `candidates` other such pairs (ASKER_CANDIDATES), the
-        one whose exchange scores most. Returns the pairs of askers made; step 1 then makes trios of them."""
+        exchange that loses least (the new pairs' score, less the pair broken up). Returns the pairs of askers made; step 1 then makes trios of them."""
         pending = [
             i
             for i, g in enumerate(self.groups)
@@ -265,7 +266,12 @@ class _State:
             for k, j in enumerate(window):
                 asker_j, other_j = self._asker_first(self.groups[j])
                 if self.allowed(asker, (asker_j,)) and self.allowed(other, (other_j,)):
-                    gain = self.pair_score(asker, asker_j) + self.pair_score(other, other_j)
+                    # (A, a)'s own score is the same whatever j: left out of the comparison.
+                    gain = (
+                        self.pair_score(asker, asker_j)
+                        + self.pair_score(other, other_j)
+                        - self.pair_score(asker_j, other_j)
+                    )
                     if best is None or gain > best[0]:
                         best = (gain, k)
             if best is None:

@@ -41,7 +41,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     from riposte.coffee.room_tasks import presence_purge_stale
     from riposte.coffee.tasks import coffee_purge, coffee_round_weekly, weekly_at
     from riposte.core.tasks import send_daily_digests
-    from riposte.norms.announcements import consultations_announce_due
+    from riposte.norms.announcements import consultations_announce_due, decisions_tell_due
     from riposte.norms.tasks import consultations_seal_due, norms_remind_and_expire
     from riposte.workshops.tasks import milestones_remind
 
@@ -51,6 +51,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         # An open consultation's electorate is told within a minute; so is its result sealed.
         PeriodicJob("norms.announce", every_minutes(1), consultations_announce_due.enqueue),
+        PeriodicJob("norms.tell", every_minutes(1), decisions_tell_due.enqueue),
         PeriodicJob("norms.seal", every_minutes(1), consultations_seal_due.enqueue),
         PeriodicJob("norms.remind", daily_at(6), norms_remind_and_expire.enqueue),
         PeriodicJob("coffee.presence_purge", every_minutes(5), presence_purge_stale.enqueue),

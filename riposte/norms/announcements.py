@@ -5,6 +5,7 @@ which enqueues these jobs, and tasks.py, which uses the audiences: neither impor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from itertools import chain
 
@@ -69,51 +70,57 @@ def consultations_announce_due() -> int:
         announced_at__isnull=True, opens_at__lte=now, closes_at__gt=now
     )
     for pk in due.values_list("pk", flat=True):
-        # Claimed by one UPDATE, committed at once: another worker then finds it taken, and the
-        # consultation's row is not held while thousands of notifications are written (the
-        # first votes take a shared lock on it, ballots._lock_for_voting).
+        # Claimed and told in one transaction: a failure leaves it to the next minute's run.
+        # The claim's lock (FOR NO KEY UPDATE, then the update of `announced_at`) does not hold
+        # up the votes, whose lock is FOR KEY SHARE (ballots._lock_for_voting); another worker
+        # skips it rather than wait and tell twice.
         with transaction.atomic():
-            claimed = Consultation.objects.filter(pk=pk, announced_at__isnull=True).update(
-                announced_at=now
+            consultation = (
+                Consultation.objects.select_for_update(no_key=True, skip_locked=True)
+                .filter(pk=pk, announced_at__isnull=True)
+                .first()
             )
-        if not claimed:
-            continue
-        consultation = Consultation.objects.select_related("norm").get(pk=pk)
-        norm = consultation.norm
-        params = {
-            "norm": norm.title,
-            "closes": date_param(consultation.closes_at, "DATETIME_FORMAT"),
-        }
-        electorate = Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation))
-        with transaction.atomic():
-            notification_send(
-                recipients=electorate.iterator(chunk_size=2000),
-                actor=None,
-                message=gettext_lazy("Your vote is asked on “%(norm)s” until %(closes)s"),
-                params=params,
-                url=norm.get_absolute_url(),
-            )
-            voters = set(electorate.values_list("pk", flat=True))
-            notification_send(
-                recipients=[a for a in followers_of(norm) if a.pk not in voters],
-                actor=None,
-                message=gettext_lazy("A consultation is open on “%(norm)s” until %(closes)s"),
-                params=params,
-                url=norm.get_absolute_url(),
-            )  # fmt: skip
+            if consultation is None:
+                continue
+            consultation.announced_at = now
+            consultation.save(update_fields=["announced_at"])
+            _announce(consultation)
         announced += 1
     return announced
 
 
+def _announce(consultation: Consultation) -> None:
+    norm = consultation.norm
+    params = {"norm": norm.title, "closes": date_param(consultation.closes_at, "DATETIME_FORMAT")}
+    electorate = Agent.objects.filter(is_active=True, **rules.electorate_filter(consultation))
+    notification_send(
+        recipients=electorate.iterator(chunk_size=2000),
+        actor=None,
+        message=gettext_lazy("Your vote is asked on “%(norm)s” until %(closes)s"),
+        params=params,
+        url=norm.get_absolute_url(),
+    )
+    asked = set(electorate.values_list("pk", flat=True))
+    notification_send(
+        recipients=[a for a in followers_of(norm) if a.pk not in asked],
+        actor=None,
+        message=gettext_lazy("A consultation is open on “%(norm)s” until %(closes)s"),
+        params=params,
+        url=norm.get_absolute_url(),
+    )
+
+
 @task()
 def decision_tell_scope(decision_id: int) -> int:
-    """After a decision: the agents the norm applies to, besides its followers and voters, who
-    were told at once (services.decision_record). Returns how many were told."""
+    """After a decision: its consultation's voters and the agents the norm applies to, besides
+    its followers, who were told at once (services.decision_record). Once, whoever runs it first
+    (the job enqueued after the decision, the sweep below, or the demo ahead of the worker), in
+    one transaction: a failure leaves it to the sweep. Returns how many were told."""
     with transaction.atomic():
-        # Once, whoever runs it first (a retried job, or the demo ahead of the worker).
         decision = (
             Decision.objects.select_for_update(skip_locked=True)
             .filter(pk=decision_id, scope_told_at__isnull=True)
+            .select_related("norm", "consultation", "decided_by")
             .first()
         )
         if decision is None:
@@ -121,14 +128,27 @@ def decision_tell_scope(decision_id: int) -> int:
         decision.scope_told_at = timezone.now()
         decision.save(update_fields=["scope_told_at"])
         norm = decision.norm
-        told = {a.pk for a in consultation_audience(norm, decision.consultation)}
+        followers = {a.pk for a in followers_of(norm)}
+        voters = Agent.objects.none()
+        if decision.consultation is not None:
+            voter_ids = Voter.objects.filter(consultation=decision.consultation).values("agent_id")
+            voters = Agent.objects.filter(pk__in=voter_ids, is_active=True)
+        everyone = chain(voters.iterator(chunk_size=2000), scope_agents(norm).iterator(2000))
         sent = notification_send(
-            recipients=(
-                a for a in scope_agents(norm).iterator(chunk_size=2000) if a.pk not in told
-            ),
+            recipients=(a for a in everyone if a.pk not in followers),
             actor=decision.decided_by,
             message=DECISION_MESSAGE,
             params={"norm": norm.title, "outcome": Outcome(decision.outcome).label},
             url=norm.get_absolute_url(),
         )
     return len(sent)
+
+
+@task()
+def decisions_tell_due() -> int:
+    """Every minute: the decisions whose job did not run, or failed (a worker stopped between
+    the commit and the job). A minute's grace leaves the job enqueued after the commit to run."""
+    due = Decision.objects.filter(
+        scope_told_at__isnull=True, created_at__lte=timezone.now() - dt.timedelta(minutes=1)
+    )
+    return sum(decision_tell_scope.call(decision_id=pk) for pk in due.values_list("pk", flat=True))

@@ -43,15 +43,16 @@ def _refuse(message: str, code: str) -> VoteRefused:
 
 
 def _lock_for_voting(consultation_id: int) -> None:
-    """A shared lock on the consultation's row, held until the vote commits: voters do not wait
-    for each other, but the seal (FOR UPDATE) waits for the votes in flight, and no vote starts
-    while it seals. Two tabs of one agent meet at Voter's unique key. An exclusive lock here made
-    every voter wait for every other one (bench/README.md §5). SQLite takes one writer at a time:
-    it needs no lock."""
+    """The weakest shared lock on the consultation's row, held until the vote commits: voters do
+    not wait for each other, nor for the announcement writing `announced_at` (an update of a
+    column that is no key); but the seal and the decision (FOR UPDATE) wait for the votes in
+    flight, and no vote starts while they hold it. Two tabs of one agent meet at Voter's unique
+    key. An exclusive lock here made every voter wait for every other one (bench/README.md §5).
+    SQLite takes one writer at a time: it needs no lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM norms_consultation WHERE id = %s FOR SHARE", [consultation_id]
+                "SELECT 1 FROM norms_consultation WHERE id = %s FOR KEY SHARE", [consultation_id]
             )
 
 
@@ -234,13 +235,14 @@ def objection_answer(*, ballot: Ballot, by: Any, answer: str) -> Ballot:
     # before or after them.
     Consultation.objects.select_for_update().get(pk=ballot.consultation_id)
     ballot = Ballot.objects.select_for_update().select_related("consultation").get(pk=ballot.pk)
+    if not results_visible(ballot.consultation):
+        # Unseen until the close (consultation_views.consultation_panel says why); first, so
+        # that not even what a ballot is comes out before.
+        raise ValidationError(_("A secret ballot's objections are answered after its close."))
     if ballot.choice != Choice.OBJECTION:
         raise ValidationError(_("Only an objection is answered."))
     if not may_answer(ballot.consultation):
         raise ValidationError(_("A decision has followed this consultation: it is closed."))
-    if not results_visible(ballot.consultation):
-        # Unseen until the close (consultation_views.consultation_panel says why).
-        raise ValidationError(_("A secret ballot's objections are answered after its close."))
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer to this objection.")})

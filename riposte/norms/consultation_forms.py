@@ -92,7 +92,9 @@ class ConsultationForm(forms.Form):
             if lapses_on is not None and closes.date() >= lapses_on:
                 # The day before the sunset, at noon: the decision then has its last afternoon.
                 noon = dt.datetime.combine(lapses_on - dt.timedelta(days=1), dt.time(12))
-                closes = max(now, timezone.make_aware(noon))
+                closes = timezone.make_aware(noon)
+                if closes <= now:  # that noon has passed: the end of that day
+                    closes = closes.replace(hour=23, minute=59)
             self.initial.setdefault("opens_at", now)
             self.initial.setdefault("closes_at", closes)
 

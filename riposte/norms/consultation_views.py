@@ -242,6 +242,8 @@ def consultation_panel(
     can_open = (
         rules.can_open_consultation(agent)
         and norm.status in IN_FORCE
+        # A consultation closes the day before the sunset at the latest (consultation_open).
+        and not (norm.lapses_on and norm.lapses_on <= timezone.localdate())
         and not Consultation.objects.filter(norm=norm, sealed_at__isnull=True).exists()
         and not ballots.undecided(norm.pk).exists()
     )

@@ -27,7 +27,6 @@ from riposte.directory.models import Agent, Role, Service, Site
 from riposte.norms import ballots, rules
 from riposte.norms.announcements import (
     DECISION_MESSAGE,
-    consultation_audience,
     consultations_announce_due,
     decision_tell_scope,
 )
@@ -170,6 +169,29 @@ def norm_propose(
     return norm
 
 
+def _check_new_sunset(norm: Norm, sunset_on: dt.date) -> None:
+    """The rules of norm_propose and consultation_open, for an edit: a wish up for debate gets
+    no sunset, and none comes before a running consultation's close."""
+    if norm.status == NormStatus.DEBATE and norm.sunset_on is None:
+        raise ValidationError(
+            {"sunset_on": _("A norm wished for is not in force yet: it has no sunset date.")}
+        )
+    running = Consultation.objects.filter(norm=norm, sealed_at__isnull=True).first()
+    if running is not None and timezone.localtime(running.closes_at).date() >= sunset_on:
+        raise ValidationError(
+            {
+                "sunset_on": _(
+                    "A consultation on this norm closes on %(date)s: its sunset comes after."
+                )
+                % {
+                    "date": formats.date_format(
+                        timezone.localtime(running.closes_at), "DATE_FORMAT"
+                    )
+                }
+            }
+        )
+
+
 @transaction.atomic
 def norm_edit(*, norm: Norm, by: Agent, data: NormData, version: int, note: str = "") -> Norm:
     """Change the norm's description. A new version is kept when the title or text changed;
@@ -184,6 +206,8 @@ def norm_edit(*, norm: Norm, by: Agent, data: NormData, version: int, note: str 
             % {"version": norm.version},
             current=norm,
         )  # fmt: skip
+    if data.sunset_on is not None and data.sunset_on != norm.sunset_on:
+        _check_new_sunset(norm, data.sunset_on)
     # Dates already in the past are kept as they were; a new one must be from today on.
     today = timezone.localdate()
     _clean(
@@ -483,7 +507,9 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
             errors["next_review_on"] = _("Give the date of the next review.")
         elif data.next_review_on <= today:
             errors["next_review_on"] = _("The next review must be a date after today.")
-    consultation = data.consultation
+    # Named or not, a decision settles the consultation that waits for it (ballots.undecided):
+    # named, its voters hear of the decision and the history links the two.
+    consultation = data.consultation or ballots.undecided(norm.pk).order_by("-closes_at").first()
     if consultation is not None:
         # Locked as objection_answer locks it: no answer slips in while the decision is taken.
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -523,10 +549,10 @@ def decision_record(*, norm: Norm, by: Agent, data: DecisionData) -> Decision:
     norm.save()
     audit_record(actor=by, action="norm.decide", target=norm,
                  changes={"outcome": data.outcome, "decision": decision.pk})  # fmt: skip
-    # The followers and voters now; the agents of its scope (everyone, for a norm of no scope in
-    # particular) by the worker: thousands of notifications are not this request's to write.
+    # The followers now; the voters and the agents of its scope (everyone, for a norm of no
+    # scope in particular) by the worker: thousands of notifications are not this request's.
     notification_send(
-        recipients=consultation_audience(norm, consultation),
+        recipients=followers_of(norm),
         actor=by,
         message=DECISION_MESSAGE,
         params={"norm": norm.title, "outcome": Outcome(data.outcome).label},

@@ -223,9 +223,9 @@ def test_a_decision_maker_keeps_a_norm_and_everyone_concerned_hears_of_it(
         made = decision_record(
             norm=norm, by=decision_maker, data=decision(consultation=consultation)
         )
-    # At once, the follower and the voter; the scope's agents by the worker, after the commit.
+    # At once, the follower; the voter and the scope's agents by the worker, after the commit.
     told_now = set(Notification.objects.values_list("recipient__email", flat=True))
-    assert told_now == {"fanny@example.org", "hors@example.org"}
+    assert told_now == {"fanny@example.org"}
     for callback in after_commit:
         callback()
 
@@ -410,3 +410,22 @@ def test_a_new_consultation_waits_for_the_last_ones_decision(facilitator, decisi
     decision_record(norm=norm, by=decision_maker, data=decision())  # no consultation named
 
     assert make_consultation(norm=norm, by=facilitator, question="Encore ?").question == "Encore ?"
+
+
+def test_an_edit_keeps_the_sunset_rules(facilitator):
+    """No sunset added to a wish; none before a running consultation's close."""
+    wish = make_norm(by=facilitator)
+    with pytest.raises(ValidationError, match="no sunset date"):
+        norm_edit(norm=wish, by=facilitator, version=1,
+                  data=norm_data(sunset_on=TODAY() + dt.timedelta(days=30)))  # fmt: skip
+
+    temporary = make_norm(by=facilitator, status=NormStatus.TEMPORARY,
+                          sunset_on=TODAY() + dt.timedelta(days=60))  # fmt: skip
+    make_consultation(norm=temporary, by=facilitator, closes_at=timezone.now() + dt.timedelta(days=7))
+    temporary.refresh_from_db()
+    with pytest.raises(ValidationError, match="its sunset comes after"):
+        norm_edit(norm=temporary, by=facilitator, version=1,
+                  data=norm_data(sunset_on=TODAY() + dt.timedelta(days=3)))  # fmt: skip
+    edited = norm_edit(norm=temporary, by=facilitator, version=1,
+                       data=norm_data(sunset_on=TODAY() + dt.timedelta(days=30)))  # fmt: skip
+    assert edited.sunset_on == TODAY() + dt.timedelta(days=30)

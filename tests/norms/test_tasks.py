@@ -139,3 +139,27 @@ def test_a_decisions_scope_is_told_once(facilitator, decision_maker, agent):
     assert decision_tell_scope.call(decision_id=made.pk) == 1  # the agent: not a follower
     assert decision_tell_scope.call(decision_id=made.pk) == 0
     assert Notification.objects.filter(recipient=agent).count() == before + 1
+
+
+def test_a_decision_whose_job_was_lost_is_told_by_the_sweep(facilitator, decision_maker, agent):
+    """The worker stopped between the decision's commit and its job: a minute later, the sweep
+    tells the voters and the scope, once."""
+    from riposte.norms.announcements import decisions_tell_due
+    from riposte.norms.models import Decision
+    from riposte.norms.services import DecisionData, decision_record
+
+    norm = make_norm(by=facilitator)
+    consultation = make_consultation(norm=norm, by=facilitator)
+    vote_cast(consultation=consultation, agent=agent, choice=Choice.FOR)
+    close(consultation)
+    made = decision_record(norm=norm, by=decision_maker, data=DecisionData(  # names none
+        outcome="keep", rationale="Utile.", decided_on=timezone.localdate(),
+        next_review_on=timezone.localdate() + dt.timedelta(days=90)))  # fmt: skip
+    assert made.consultation == consultation  # the one that waited, settled and linked
+    assert not Notification.objects.filter(recipient=agent).exists()  # no job ran (no commit)
+
+    assert decisions_tell_due.call() == 0  # within its minute: the job may still come
+    Decision.objects.filter(pk=made.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
+    assert decisions_tell_due.call() >= 1
+    assert decisions_tell_due.call() == 0
+    assert Notification.objects.filter(recipient=agent, message__startswith="Décision").count() == 1
