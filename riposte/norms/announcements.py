@@ -118,7 +118,8 @@ def decision_tell_scope(decision_id: int) -> int:
     one transaction: a failure leaves it to the sweep. Returns how many were told."""
     with transaction.atomic():
         decision = (
-            Decision.objects.select_for_update(skip_locked=True)
+            # of: the optional consultation is an outer join, which PostgreSQL cannot lock.
+            Decision.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=decision_id, scope_told_at__isnull=True)
             .select_related("norm", "consultation", "decided_by")
             .first()
