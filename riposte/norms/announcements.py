@@ -130,11 +130,7 @@ def decision_tell_scope(decision_id: int) -> int:
         decision.save(update_fields=["scope_told_at"])
         norm = decision.norm
         followers = {a.pk for a in followers_of(norm)}
-        voters = Agent.objects.none()
-        if decision.consultation is not None:
-            voter_ids = Voter.objects.filter(consultation=decision.consultation).values("agent_id")
-            voters = Agent.objects.filter(pk__in=voter_ids, is_active=True)
-        everyone = chain(voters.iterator(chunk_size=2000), scope_agents(norm).iterator(2000))
+        everyone = decision_audience(norm, decision.consultation)
         sent = notification_send(
             recipients=(a for a in everyone if a.pk not in followers),
             actor=decision.decided_by,

@@ -50,6 +50,8 @@ from riposte.norms.models import (
 from riposte.norms.models.debate import ARGUMENT_BODY_MAX, ARGUMENT_TITLE_MAX
 from riposte.norms.models.register import TEXT_MAX, TITLE_MAX
 
+WISH_HAS_NO_SUNSET = gettext_lazy("A norm wished for is not in force yet: it has no sunset date.")
+
 # What a proposer may start a norm as: an authorisation that exists (temporary) or one that is
 # wished for (under debate). The other statuses come from decisions and the worker.
 PROPOSABLE = (NormStatus.TEMPORARY, NormStatus.DEBATE)
@@ -151,9 +153,7 @@ def norm_propose(
     if status == NormStatus.DEBATE and data.sunset_on is not None:
         # Wished for, it is not in force: nothing lapses (a temporary one put up for debate
         # keeps its sunset, LAPSING).
-        raise ValidationError(
-            {"sunset_on": _("A norm wished for is not in force yet: it has no sunset date.")}
-        )
+        raise ValidationError({"sunset_on": WISH_HAS_NO_SUNSET})
     norm = Norm(proposed_by=by, status=status)
     _apply(norm, data)
     norm.full_clean(exclude=["proposed_by", "origin_event"])
@@ -173,9 +173,7 @@ def _check_new_sunset(norm: Norm, sunset_on: dt.date) -> None:
     """The rules of norm_propose and consultation_open, for an edit: a wish up for debate gets
     no sunset, and none comes before a running consultation's close."""
     if norm.status == NormStatus.DEBATE and norm.sunset_on is None:
-        raise ValidationError(
-            {"sunset_on": _("A norm wished for is not in force yet: it has no sunset date.")}
-        )
+        raise ValidationError({"sunset_on": WISH_HAS_NO_SUNSET})
     running = Consultation.objects.filter(norm=norm, sealed_at__isnull=True).first()
     if running is not None and timezone.localtime(running.closes_at).date() >= sunset_on:
         raise ValidationError(
