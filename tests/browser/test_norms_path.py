@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from riposte.core.models import Notification
@@ -90,10 +91,10 @@ def test_propose_testify_argue_vote_decide_and_notify(browser: Browser, site_url
     facilitator_page.goto(f"{site_url}/norms/{norm.pk}/consultations/new/")
     check_axe(facilitator_page, "the consultation form")
     facilitator_page.locator("#id_question").fill("Faut-il garder cette autorisation ?")
-    now = dt.datetime.now()
-    facilitator_page.locator("#id_opens_at").fill(
-        (now - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
-    )
+    # The form reads the site's local time; the minute is cut, so this is open already (and
+    # still today, even just after midnight).
+    now = timezone.localtime()
+    facilitator_page.locator("#id_opens_at").fill(now.strftime("%Y-%m-%dT%H:%M"))
     facilitator_page.locator("#id_closes_at").fill(
         (now + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     )
@@ -137,7 +138,7 @@ def test_propose_testify_argue_vote_decide_and_notify(browser: Browser, site_url
     decider_page.locator("#id_rationale").fill(
         "Les livraisons ont été plus rapides et sans incident."
     )
-    review = dt.date.today() + dt.timedelta(days=365)
+    review = timezone.localdate() + dt.timedelta(days=365)
     decider_page.locator("#id_next_review_on").fill(review.isoformat())
     decider_page.locator("main form button[type=submit]").first.click()
     expect(decider_page).to_have_url(re.compile(rf"/norms/{norm.pk}/(#.*)?$"))

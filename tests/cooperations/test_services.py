@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from riposte.cooperations.models import (
     Actor,
@@ -498,7 +499,9 @@ def test_a_suggestion_does_not_count_for_first_times(
 ) -> None:
     suggestion = cooperations_suggest()[0]
     actors = list(suggestion.actors.all())
-    later = make_cooperation(actors, by=agent, started_on=dt.date.today() + dt.timedelta(days=1))
+    later = make_cooperation(
+        actors, by=agent, started_on=timezone.localdate() + dt.timedelta(days=1)
+    )
     assert _unprecedented(later) == [True]
     cooperation_confirm(cooperation=suggestion, by=facilitator)
     assert _unprecedented(suggestion, later) == [True, False]
