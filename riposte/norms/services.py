@@ -55,6 +55,8 @@ WISH_HAS_NO_SUNSET = gettext_lazy("A norm wished for is not in force yet: it has
 # What a proposer may start a norm as: an authorisation that exists (temporary) or one that is
 # wished for (under debate). The other statuses come from decisions and the worker.
 PROPOSABLE = (NormStatus.TEMPORARY, NormStatus.DEBATE)
+# How far in the past a consultation's opening still means "now", across midnight.
+OPENING_SLACK = dt.timedelta(hours=1)
 
 
 class NormConflict(ValidationError):
@@ -372,8 +374,12 @@ def consultation_open(*, norm: Norm, by: Agent, data: ConsultationData) -> Consu
     if data.method not in Method.values:
         errors["method"] = _("Choose a method.")
     now = timezone.now()
-    # Earlier today is "now" (the form was filled in a while); before today, a typing error.
-    if timezone.localtime(data.opens_at).date() < timezone.localdate():
+    # Earlier today is "now" (the form was filled in a while), and so is the last hour (a form
+    # filled just before midnight); before that, a typing error.
+    if (
+        timezone.localtime(data.opens_at).date() < timezone.localdate()
+        and data.opens_at < now - OPENING_SLACK
+    ):
         errors["opens_at"] = _("The opening cannot be before today.")
     if data.closes_at <= data.opens_at:
         errors["closes_at"] = _("The consultation must close after it opens.")

@@ -398,6 +398,27 @@ def test_a_consultation_closes_before_the_authorisation_lapses(facilitator):
     make_consultation(norm=norm, by=facilitator, closes_at=sunset_day - dt.timedelta(days=1))
 
 
+def test_an_opening_just_before_midnight_still_means_now(facilitator, monkeypatch):
+    """A facilitator who fills the form at 23:58 and sends it at 00:10 opens it now; an opening
+    on an earlier day, and more than an hour ago, is a typing error."""
+    ten_past_midnight = timezone.make_aware(dt.datetime(2031, 3, 4, 0, 10))
+    monkeypatch.setattr(timezone, "now", lambda: ten_past_midnight)
+    late = make_consultation(
+        norm=make_norm(by=facilitator),
+        by=facilitator,
+        opens_at=ten_past_midnight - dt.timedelta(minutes=12),
+        closes_at=ten_past_midnight + dt.timedelta(days=7),
+    )
+    assert late.pk is not None
+    with pytest.raises(ValidationError, match="cannot be before today"):
+        make_consultation(
+            norm=make_norm(by=facilitator),
+            by=facilitator,
+            opens_at=ten_past_midnight - dt.timedelta(minutes=71),
+            closes_at=ten_past_midnight + dt.timedelta(days=7),
+        )
+
+
 def test_a_new_consultation_waits_for_the_last_ones_decision(facilitator, decision_maker):
     """Else the page would show the new one, and the last one's objections nobody answered
     would drop out of sight; a decision, with or without naming it, settles it."""
