@@ -12,6 +12,7 @@ from riposte.cooperations import queries
 from riposte.cooperations.models import Actor, ActorKind, ActorStatus, Event
 from riposte.cooperations.models.actors import NAME_MAX, TEXT_MAX, EventKind
 from riposte.cooperations.services import ActorData, CooperationData, EventData
+from riposte.directory.forms import ServiceChoiceField
 from riposte.directory.models import Commune, Service
 from riposte.initiatives.models import Initiative, Theme
 
@@ -158,9 +159,9 @@ class QuickActorForm(forms.Form):
 class ActorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActorKind.choices)
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         label=_("Service in the directory"),
-        queryset=Service.objects.order_by("name"),
+        queryset=Service.objects.all(),
         required=False,
         help_text=_("Only for an internal service of the département."),
     )

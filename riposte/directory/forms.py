@@ -1,8 +1,31 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from riposte.directory.models import EmailFrequency, SupportProfile
+from riposte.directory.queries import services_by_name
+
+
+class _ServicesByName(ModelChoiceIterator):
+    """A service field's options in services_by_name's order, whatever the database's collation."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for service in services_by_name(self.queryset):
+            yield self.choice(service)
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    iterator = _ServicesByName
+
+
+class ServiceMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _ServicesByName
 
 
 class LoginForm(forms.Form):

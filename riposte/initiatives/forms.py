@@ -10,7 +10,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from riposte.directory.forms import ServiceMultipleChoiceField
 from riposte.directory.models import Agent, Commune, Service, SupportProfile
+from riposte.directory.queries import service_options
 from riposte.initiatives.models import TEXT_MAX, TITLE_MAX, Stage, Theme
 from riposte.initiatives.services import InitiativeData
 
@@ -55,7 +57,7 @@ class InitiativeForm(forms.Form):
         required=False,
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
     )
-    services = forms.ModelMultipleChoiceField(
+    services = ServiceMultipleChoiceField(
         label=_("Services involved"),
         queryset=Service.objects.all(),
         required=False,
@@ -217,7 +219,7 @@ class ListFiltersForm(forms.Form):
             "theme": [("", _("All themes")), *((t.slug, str(t)) for t in Theme.objects.all())],
             "service": [
                 ("", _("All services")),
-                *Service.objects.order_by("level", "name").values_list("code", "name"),
+                *service_options(),
             ],
             "commune": [
                 ("", _("All communes")),

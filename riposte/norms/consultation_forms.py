@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from riposte.directory.forms import ServiceChoiceField
 from riposte.directory.models import Role, Service
 from riposte.norms import ballots
 from riposte.norms.models import Consultation, Electorate, Method, Norm, Outcome
@@ -50,9 +51,9 @@ class ConsultationForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Electorate.ALL,
     )
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         label=_("Service"),
-        queryset=Service.objects.order_by("name"),
+        queryset=Service.objects.all(),
         required=False,
         help_text=_(
             "With “the agents of a service”: its agents and those of the services under it."

@@ -12,7 +12,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from riposte.cooperations.models import Event
+from riposte.directory.forms import ServiceMultipleChoiceField
 from riposte.directory.models import Role, Service, Site
+from riposte.directory.queries import service_options
 from riposte.norms.models import NormKind, NormStatus
 from riposte.norms.models.debate import ARGUMENT_BODY_MAX, ARGUMENT_TITLE_MAX
 from riposte.norms.models.register import TEXT_MAX, TITLE_MAX
@@ -66,7 +68,7 @@ class NormForm(forms.Form):
     )
     origin_date = forms.DateField(label=_("Opened on"), required=False, widget=DATE)
     granted_by = forms.CharField(label=_("Granted by"), max_length=200, required=False)
-    services = forms.ModelMultipleChoiceField(
+    services = ServiceMultipleChoiceField(
         label=_("Services concerned"),
         queryset=Service.objects.none(),
         required=False,
@@ -106,7 +108,7 @@ class NormForm(forms.Form):
         super().__init__(*args, **kwargs)
         services = self.fields["services"]
         assert isinstance(services, forms.ModelMultipleChoiceField)
-        services.queryset = Service.objects.order_by("level", "name")
+        services.queryset = Service.objects.all()
         sites = self.fields["sites"]
         assert isinstance(sites, forms.ModelMultipleChoiceField)
         sites.queryset = Site.objects.all()
@@ -181,7 +183,7 @@ class NormFiltersForm(forms.Form):
         assert isinstance(service, forms.ChoiceField)
         service.choices = [
             ("", _("All services")),
-            *Service.objects.order_by("level", "name").values_list("code", "name"),
+            *service_options(),
         ]
 
     def selects(self) -> list[tuple[forms.BoundField, SafeString]]:

@@ -97,7 +97,9 @@ def norms_list(filters: NormFilters, *, today: dt.date | None = None) -> QuerySe
     if filters.sort == "due":
         return qs.order_by(F("due_on").asc(nulls_last=True), "-updated_at", "-id")
     if filters.sort == "title":
-        return qs.order_by("title", "id")
+        # The folded title (it starts search_key) sorts "Élus" among the E on every database;
+        # the title itself would sort it last on SQLite and under PostgreSQL's C collation.
+        return qs.order_by("search_key", "id")
     return qs.order_by("-updated_at", "-id")
 
 

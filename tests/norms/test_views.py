@@ -178,6 +178,13 @@ def test_rows_show_status_kind_next_date_and_counts(client_for, agent, facilitat
     assert "2 initiatives and cooperations relied on it" in html
 
 
+def test_the_title_order_ignores_accents_and_case(client_for, agent) -> None:
+    for title in ["Signer seul", "élus joignables", "Échanger par messagerie", "Aider"]:
+        make_norm(by=agent, title=title)
+    html = _page(client_for("agent").get(reverse("norms:list"), {"sort": "title"}))
+    assert _titles(html) == ["Aider", "Échanger par messagerie", "élus joignables", "Signer seul"]
+
+
 def test_the_list_has_pages_and_an_htmx_fragment(client_for, agent) -> None:
     for n in range(23):
         make_norm(by=agent, title=f"Norme {n:02d}")
