@@ -24,7 +24,7 @@ def services_by_name(services: Iterable[Service]) -> list[Service]:
     case aside. Sorted here because the database's collation would not: SQLite (and PostgreSQL's C
     collation) put "Éducation" after "Voirie". A département has a few hundred services."""
     levels = {level: i for i, level in enumerate(Service.Level.values)}
-    return sorted(services, key=lambda s: (levels.get(s.level, len(levels)), fold(s.name), s.code))
+    return sorted(services, key=lambda s: (levels[s.level], fold(s.name), s.code))
 
 
 def service_options() -> list[tuple[str, str]]:

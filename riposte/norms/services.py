@@ -177,19 +177,11 @@ def _check_new_sunset(norm: Norm, sunset_on: dt.date) -> None:
     if norm.status == NormStatus.DEBATE and norm.sunset_on is None:
         raise ValidationError({"sunset_on": WISH_HAS_NO_SUNSET})
     running = Consultation.objects.filter(norm=norm, sealed_at__isnull=True).first()
-    if running is not None and timezone.localtime(running.closes_at).date() >= sunset_on:
-        raise ValidationError(
-            {
-                "sunset_on": _(
-                    "A consultation on this norm closes on %(date)s: its sunset comes after."
-                )
-                % {
-                    "date": formats.date_format(
-                        timezone.localtime(running.closes_at), "DATE_FORMAT"
-                    )
-                }
-            }
-        )
+    closes = timezone.localtime(running.closes_at) if running is not None else None
+    if closes is not None and closes.date() >= sunset_on:
+        message = _("A consultation on this norm closes on %(date)s: its sunset comes after.")
+        date = formats.date_format(closes, "DATE_FORMAT")
+        raise ValidationError({"sunset_on": message % {"date": date}})
 
 
 @transaction.atomic

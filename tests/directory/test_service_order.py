@@ -14,7 +14,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def chart() -> None:
-    Service.objects.all().delete()
     root = Service.objects.create(code="DGA", name="Solidarités", level="direction")
     Service.objects.create(code="Z1", name="Voirie", level="service", parent=root)
     Service.objects.create(code="Z2", name="Éducation", level="service", parent=root)
